@@ -1,0 +1,50 @@
+import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { avatarDescription } from './resources/avatar';
+
+export class GptGe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'GPT.GE',
+		name: 'gptGe',
+		icon: { light: 'file:gptge.svg', dark: 'file:gptge.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Create talking digital-human videos with the GPT.GE API',
+		defaults: {
+			name: 'GPT.GE',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'gptGeApi',
+				required: true,
+			},
+		],
+		requestDefaults: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			headers: {
+				Accept: 'application/json',
+				'Content-Type': 'application/json',
+			},
+			json: true,
+		},
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Avatar',
+						value: 'avatar',
+					},
+				],
+				default: 'avatar',
+			},
+			...avatarDescription,
+		],
+	};
+}

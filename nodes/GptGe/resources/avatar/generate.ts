@@ -1,0 +1,196 @@
+import type {
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyRouting,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+import { throwOnApiError, taskIdOf } from '../../shared/apiResponse';
+import {
+	checkHttpUrl,
+	checkInputBeforeSending,
+	checkNotEmpty,
+	checkOneOf,
+	type InputCheck,
+	type InputProblem,
+} from '../../shared/validation';
+import { languageField, speechTextField } from '../../shared/descriptions';
+
+const showOnlyForGenerate = {
+	resource: ['avatar'],
+	operation: ['generate'],
+};
+
+type VoiceSource = 'audioUrl' | 'createVoice' | 'useVoice';
+
+function showForVoiceSource(voiceSource: VoiceSource) {
+	return { show: { ...showOnlyForGenerate, voiceSource: [voiceSource] } };
+}
+
+export const avatarGenerateDescription: INodeProperties[] = [
+	{
+		displayName: 'Avatar URL',
+		name: 'avatarUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/presenter.jpg',
+		description:
+			'Public URL of a photo or video of the person who will speak. A photo must show a face clearly.',
+		displayOptions: { show: showOnlyForGenerate },
+		routing: { send: { type: 'body', property: 'avatar_url' } },
+	},
+	{
+		displayName: 'Voice Source',
+		name: 'voiceSource',
+		type: 'options',
+		// It decides which fields exist, so it cannot change from item to item.
+		noDataExpression: true,
+		default: 'audioUrl',
+		displayOptions: { show: showOnlyForGenerate },
+		options: [
+			{
+				name: 'Audio URL',
+				value: 'audioUrl',
+				description: 'Lip-sync the avatar to a ready audio track',
+			},
+			{
+				name: 'Clone Voice From Sample',
+				value: 'createVoice',
+				description: 'Clone a voice from a recording and have it speak a text',
+			},
+			{
+				name: 'Use Existing Voice',
+				value: 'useVoice',
+				description: 'Have a GPT.GE voice speak a text',
+			},
+		],
+	},
+	{
+		displayName: 'Audio URL',
+		name: 'audioUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/speech.mp3',
+		description: 'Public URL of the audio track the avatar lip-syncs to',
+		displayOptions: showForVoiceSource('audioUrl'),
+		routing: { send: { type: 'body', property: 'audio_url' } },
+	},
+	{
+		displayName: 'Voice Sample URL',
+		name: 'sampleAudioUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/voice-sample.mp3',
+		description:
+			'Public URL of a recording of the voice to clone. It needs at least 20 seconds of speech.',
+		displayOptions: showForVoiceSource('createVoice'),
+		routing: { send: { type: 'body', property: 'create_voice.audio_url' } },
+	},
+	{
+		displayName: 'Voice Engine ID',
+		name: 'voiceEngineId',
+		type: 'string',
+		default: '',
+		required: true,
+		description:
+			'The voice_engine_id of a GPT.GE voice, as listed by the API\'s voice list (GET /avatar/voice)',
+		displayOptions: showForVoiceSource('useVoice'),
+		routing: { send: { type: 'body', property: 'use_voice.voice_engine_id' } },
+	},
+	{
+		displayName: 'Audio ID',
+		name: 'audioId',
+		type: 'string',
+		default: '',
+		required: true,
+		description:
+			'The audio_id of the same GPT.GE voice, as listed by the API\'s voice list (GET /avatar/voice)',
+		displayOptions: showForVoiceSource('useVoice'),
+		routing: { send: { type: 'body', property: 'use_voice.audio_id' } },
+	},
+	languageField(showForVoiceSource('createVoice'), 'create_voice.language'),
+	speechTextField(showForVoiceSource('createVoice'), 'create_voice.text'),
+	languageField(showForVoiceSource('useVoice'), 'use_voice.language'),
+	speechTextField(showForVoiceSource('useVoice'), 'use_voice.text'),
+	{
+		displayName: 'Remove Watermark',
+		name: 'noWatermark',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to generate the video without the GPT.GE watermark',
+		displayOptions: { show: showOnlyForGenerate },
+		routing: { send: { type: 'body', property: 'no_watermark' } },
+	},
+];
+
+const languages = ['zh', 'en'] as const;
+
+function checkSpeech(read: (name: string) => unknown): InputProblem | undefined {
+	return (
+		checkOneOf('Language', read('language'), languages) ?? checkNotEmpty('Text', read('text'))
+	);
+}
+
+/** The rules of POST /avatar/generation that can be checked before paying for a request. */
+const checkGenerateInput: InputCheck = (read) => {
+	const avatarProblem = checkHttpUrl('Avatar URL', read('avatarUrl'));
+	if (avatarProblem) return avatarProblem;
+	switch (read('voiceSource') as VoiceSource) {
+		case 'createVoice':
+			return checkHttpUrl('Voice Sample URL', read('sampleAudioUrl')) ?? checkSpeech(read);
+		case 'useVoice':
+			return (
+				checkNotEmpty('Voice Engine ID', read('voiceEngineId')) ??
+				checkNotEmpty('Audio ID', read('audioId')) ??
+				checkSpeech(read)
+			);
+		default:
+			return checkHttpUrl('Audio URL', read('audioUrl'));
+	}
+};
+
+/** One item per created task, paired with the input item it was made from. */
+async function toTaskItem(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const taskId = taskIdOf(response.body);
+	if (!taskId) {
+		throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body) }, {
+			message: 'GPT.GE reported success but returned no task ID',
+			description: 'The answer had no task ID in "data" or "id". Please report this answer.',
+			itemIndex: this.getItemIndex(),
+		});
+	}
+	return [
+		{
+			json: {
+				taskId,
+				avatarUrl: this.getNodeParameter('avatarUrl') as string,
+				voiceSource: this.getNodeParameter('voiceSource') as string,
+				noWatermark: this.getNodeParameter('noWatermark') as boolean,
+			},
+			pairedItem: { item: this.getItemIndex() },
+		},
+	];
+}
+
+export const avatarGenerateRouting: INodePropertyRouting = {
+	request: {
+		method: 'POST',
+		url: '/avatar/generation',
+		// HTTP errors reach throwOnApiError, which reports them with the API's own message.
+		ignoreHttpStatusErrors: true,
+	},
+	send: {
+		preSend: [checkInputBeforeSending(checkGenerateInput)],
+	},
+	output: {
+		postReceive: [throwOnApiError, toTaskItem],
+	},
+};

@@ -1,0 +1,83 @@
+import {
+	NodeApiError,
+	type IExecuteSingleFunctions,
+	type IN8nHttpFullResponse,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+/** What a person can do about a failed call, by HTTP status. */
+function hintFor(statusCode: number): string {
+	if (statusCode === 401 || statusCode === 403) {
+		return 'Check the API token (and the Base URL) in the GPT.GE API credential.';
+	}
+	if (statusCode === 429) {
+		return 'GPT.GE is receiving too many requests. Space them out with the node\'s Options → Batching (items per batch and batch interval), or try again later.';
+	}
+	if (statusCode >= 500) {
+		return 'The GPT.GE service failed to process the request. Try again later.';
+	}
+	if (statusCode >= 400) {
+		return 'GPT.GE rejected the request. Check the node\'s input values.';
+	}
+	return 'GPT.GE did not accept the request. Check the node\'s input values and your account balance.';
+}
+
+function apiMessageOf(body: unknown): string | undefined {
+	if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+	if (!body || typeof body !== 'object') return undefined;
+	const { message, error } = body as { message?: unknown; error?: unknown };
+	if (typeof message === 'string' && message) return message;
+	if (typeof error === 'string' && error) return error;
+	if (error && typeof error === 'object') {
+		const nested = (error as { message?: unknown }).message;
+		if (typeof nested === 'string' && nested) return nested;
+	}
+	return undefined;
+}
+
+/**
+ * `postReceive` step: anything but an HTTP success carrying `code: "success"` becomes a
+ * NodeApiError with the API's own message and a hint. The routing asks for
+ * `ignoreHttpStatusErrors`, so HTTP errors arrive here too and are reported the same way.
+ */
+export async function throwOnApiError(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const { statusCode, body } = response;
+	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+	if (statusCode < 400 && code === 'success') return items;
+
+	const apiMessage = apiMessageOf(body);
+	const what =
+		statusCode >= 400 ? `HTTP ${statusCode}` : `code ${JSON.stringify(code ?? null)}`;
+	throw new NodeApiError(
+		this.getNode(),
+		(body && typeof body === 'object' ? body : { body }) as JsonObject,
+		{
+			message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
+			description: `${hintFor(statusCode)} (GPT.GE answered with ${what}.)`,
+			httpCode: String(statusCode),
+			itemIndex: this.getItemIndex(),
+		},
+	);
+}
+
+/**
+ * The task ID of a successful "create" answer. The docs' example puts it in `data`
+ * as a string; their field table calls it `id`. Accept both.
+ */
+export function taskIdOf(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object') return undefined;
+	const { data, id } = body as { data?: unknown; id?: unknown };
+	const candidates = [
+		data,
+		id,
+		data && typeof data === 'object' ? (data as { id?: unknown }).id : undefined,
+		data && typeof data === 'object' ? (data as { task_id?: unknown }).task_id : undefined,
+	];
+	const found = candidates.find((value) => typeof value === 'string' && value !== '');
+	return found as string | undefined;
+}
