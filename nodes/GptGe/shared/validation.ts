@@ -3,19 +3,22 @@ import {
 	type IDataObject,
 	type IExecuteSingleFunctions,
 	type IHttpRequestOptions,
+	type INodeProperties,
 } from 'n8n-workflow';
 
-/** What is wrong with one field of one item's input. */
+/** One item's parameters, expressions evaluated for that item. */
+export interface ItemInput {
+	value(parameter: string): unknown;
+}
+
+/** What is wrong with one parameter of one item. */
 export interface InputProblem {
-	field: string;
+	parameter: string;
 	reason: string;
 }
 
-/** A parameter's value as it resolves for one item (expressions evaluated). */
-export type ParameterReader = (name: string) => unknown;
-
-/** Looks at one item's parameters; returns the first problem, if any. */
-export type InputCheck = (read: ParameterReader) => InputProblem | undefined;
+/** Looks at one item's input; returns the first problem, if any. */
+export type InputCheck = (input: ItemInput) => InputProblem | undefined;
 
 type PreSendAction = (
 	this: IExecuteSingleFunctions,
@@ -31,20 +34,28 @@ const verdictOfRun = new WeakMap<object, NodeOperationError | null>();
  * A `preSend` step that refuses to send anything the API must reject.
  * Under "Continue On Fail" only the item itself is checked (the other items go on);
  * otherwise every item of the run is checked before the first request leaves.
+ * `fields` give the display names the error messages use.
  */
-export function checkInputBeforeSending(check: InputCheck): PreSendAction {
+export function checkInputBeforeSending(check: InputCheck, fields: INodeProperties[]): PreSendAction {
+	const displayNames = new Map(fields.map((field) => [field.name, field.displayName]));
+	const validator: ItemValidator = { check, displayNames };
 	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
 		const error = this.continueOnFail()
-			? problemOfItem(this, check, this.getItemIndex(), this.getNode().parameters)
-			: firstProblemOfRun(this, check);
+			? problemOfItem(this, validator, this.getItemIndex(), this.getNode().parameters)
+			: firstProblemOfRun(this, validator);
 		if (error) throw error;
 		return requestOptions;
 	};
 }
 
+interface ItemValidator {
+	check: InputCheck;
+	displayNames: Map<string, string>;
+}
+
 function firstProblemOfRun(
 	context: IExecuteSingleFunctions,
-	check: InputCheck,
+	validator: ItemValidator,
 ): NodeOperationError | null {
 	const run = context.getExecuteData() as object | undefined;
 	const known = run && verdictOfRun.get(run);
@@ -54,7 +65,7 @@ function firstProblemOfRun(
 	const itemCount = context.getExecuteData()?.data?.main?.[0]?.length ?? context.getItemIndex() + 1;
 	let verdict: NodeOperationError | null = null;
 	for (let itemIndex = 0; itemIndex < itemCount && !verdict; itemIndex++) {
-		verdict = problemOfItem(context, check, itemIndex, parameters);
+		verdict = problemOfItem(context, validator, itemIndex, parameters);
 	}
 	if (run) verdictOfRun.set(run, verdict);
 	return verdict;
@@ -62,24 +73,30 @@ function firstProblemOfRun(
 
 function problemOfItem(
 	context: IExecuteSingleFunctions,
-	check: InputCheck,
+	{ check, displayNames }: ItemValidator,
 	itemIndex: number,
 	parameters: IDataObject,
 ): NodeOperationError | null {
-	const read: ParameterReader = (name) => {
-		const raw = parameters[name];
-		return typeof raw === 'string' && raw.startsWith('=')
-			? context.evaluateExpression(raw.slice(1), itemIndex)
-			: raw;
+	const input: ItemInput = {
+		value(parameter) {
+			const raw = parameters[parameter];
+			return typeof raw === 'string' && raw.startsWith('=')
+				? context.evaluateExpression(raw.slice(1), itemIndex)
+				: raw;
+		},
 	};
 	let problem: InputProblem | undefined;
 	try {
-		problem = check(read);
-	} catch (error) {
-		problem = { field: 'an expression', reason: (error as Error).message };
+		problem = check(input);
+	} catch {
+		// An expression that cannot be evaluated is n8n's to report, for its own item: the engine
+		// evaluates the same parameters while building that item and fails the node there. A
+		// rejection from here would then be left unhandled.
+		return null;
 	}
 	if (!problem) return null;
-	return new NodeOperationError(context.getNode(), `Invalid ${problem.field} [item ${itemIndex}]`, {
+	const field = displayNames.get(problem.parameter) ?? problem.parameter;
+	return new NodeOperationError(context.getNode(), `Invalid ${field} [item ${itemIndex}]`, {
 		itemIndex,
 		description: `${problem.reason} Nothing was sent to GPT.GE.`,
 	});
@@ -87,35 +104,37 @@ function problemOfItem(
 
 /* The checks the GPT.GE endpoints need. Each returns a problem or undefined. */
 
-export function checkHttpUrl(field: string, value: unknown): InputProblem | undefined {
+export function checkHttpUrl(input: ItemInput, parameter: string): InputProblem | undefined {
+	const value = input.value(parameter);
 	if (typeof value !== 'string' || value.trim() === '') {
-		return { field, reason: `${field} is empty.` };
+		return { parameter, reason: 'The value is empty.' };
 	}
 	if (!/^https?:\/\/[^\s/]+\S*$/i.test(value)) {
 		return {
-			field,
+			parameter,
 			reason: `"${value}" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://.`,
 		};
 	}
 	return undefined;
 }
 
-export function checkNotEmpty(field: string, value: unknown): InputProblem | undefined {
-	if (typeof value === 'number') return undefined;
-	if (typeof value !== 'string' || value.trim() === '') {
-		return { field, reason: `${field} is empty.` };
+export function checkNotEmpty(input: ItemInput, parameter: string): InputProblem | undefined {
+	const value = input.value(parameter);
+	if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')) {
+		return undefined;
 	}
-	return undefined;
+	return { parameter, reason: 'The value is empty.' };
 }
 
 export function checkOneOf(
-	field: string,
-	value: unknown,
+	input: ItemInput,
+	parameter: string,
 	allowed: readonly string[],
 ): InputProblem | undefined {
+	const value = input.value(parameter);
 	if (typeof value === 'string' && allowed.includes(value)) return undefined;
 	return {
-		field,
+		parameter,
 		reason: `"${String(value)}" is not supported; use one of: ${allowed.join(', ')}.`,
 	};
 }

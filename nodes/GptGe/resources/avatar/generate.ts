@@ -14,6 +14,7 @@ import {
 	checkOneOf,
 	type InputCheck,
 	type InputProblem,
+	type ItemInput,
 } from '../../shared/validation';
 import { languageField, speechTextField } from '../../shared/descriptions';
 
@@ -129,27 +130,25 @@ export const avatarGenerateDescription: INodeProperties[] = [
 
 const languages = ['zh', 'en'] as const;
 
-function checkSpeech(read: (name: string) => unknown): InputProblem | undefined {
-	return (
-		checkOneOf('Language', read('language'), languages) ?? checkNotEmpty('Text', read('text'))
-	);
+function checkSpeech(input: ItemInput): InputProblem | undefined {
+	return checkOneOf(input, 'language', languages) ?? checkNotEmpty(input, 'text');
 }
 
 /** The rules of POST /avatar/generation that can be checked before paying for a request. */
-const checkGenerateInput: InputCheck = (read) => {
-	const avatarProblem = checkHttpUrl('Avatar URL', read('avatarUrl'));
+const checkGenerateInput: InputCheck = (input) => {
+	const avatarProblem = checkHttpUrl(input, 'avatarUrl');
 	if (avatarProblem) return avatarProblem;
-	switch (read('voiceSource') as VoiceSource) {
+	switch (input.value('voiceSource') as VoiceSource) {
 		case 'createVoice':
-			return checkHttpUrl('Voice Sample URL', read('sampleAudioUrl')) ?? checkSpeech(read);
+			return checkHttpUrl(input, 'sampleAudioUrl') ?? checkSpeech(input);
 		case 'useVoice':
 			return (
-				checkNotEmpty('Voice Engine ID', read('voiceEngineId')) ??
-				checkNotEmpty('Audio ID', read('audioId')) ??
-				checkSpeech(read)
+				checkNotEmpty(input, 'voiceEngineId') ??
+				checkNotEmpty(input, 'audioId') ??
+				checkSpeech(input)
 			);
 		default:
-			return checkHttpUrl('Audio URL', read('audioUrl'));
+			return checkHttpUrl(input, 'audioUrl');
 	}
 };
 
@@ -188,7 +187,7 @@ export const avatarGenerateRouting: INodePropertyRouting = {
 		ignoreHttpStatusErrors: true,
 	},
 	send: {
-		preSend: [checkInputBeforeSending(checkGenerateInput)],
+		preSend: [checkInputBeforeSending(checkGenerateInput, avatarGenerateDescription)],
 	},
 	output: {
 		postReceive: [throwOnApiError, toTaskItem],

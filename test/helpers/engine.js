@@ -1,0 +1,166 @@
+// Runs the node the way n8n does: a Workflow holding the node, an ExecuteContext over it, and
+// n8n-core's RoutingNode turning the declarative description into requests. Only the parts of
+// n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
+const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
+const { DirectoryLoader, ExecuteContext, RoutingNode } = require('n8n-core');
+const { GptGe } = require('../../nodes/GptGe/GptGe.node');
+const { GptGeApi } = require('../../credentials/GptGeApi.credentials');
+
+const credentialType = new GptGeApi();
+const TOKEN = 'test-token-0123456789';
+const defaultCredentials = { apiToken: TOKEN, baseUrl: 'https://api.gpt.ge' };
+
+/** A fresh node type, with the request options (batching, timeout…) n8n's loader adds. */
+function loadNodeType() {
+	const nodeType = new GptGe();
+	DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
+	return nodeType;
+}
+
+/** Stands in for n8n's credential store; applies the credential's own generic `authenticate`. */
+class CredentialsHelper extends ICredentialsHelper {
+	constructor(data) {
+		super();
+		this.data = data;
+	}
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode(typeName) {
+		return typeName === credentialType.name;
+	}
+	async getDecrypted() {
+		return { ...this.data };
+	}
+	getCredentialsProperties() {
+		return credentialType.properties;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async authenticate(credentials, typeName, requestOptions, workflow, node) {
+		if (typeName !== credentialType.name) throw new Error(`unknown credential type ${typeName}`);
+		const resolve = (value) =>
+			workflow.expression.getParameterValue(value, null, 0, 0, node.name, [], 'internal', {
+				$credentials: credentials,
+			});
+		const { headers = {} } = credentialType.authenticate.properties;
+		const resolved = {};
+		for (const [name, value] of Object.entries(headers)) resolved[name] = resolve(value);
+		return { ...requestOptions, headers: { ...requestOptions.headers, ...resolved } };
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	async getCredentials() {
+		throw new Error('not needed by these tests');
+	}
+}
+
+function nodeTypesOf(nodeType) {
+	return {
+		getByName: () => nodeType,
+		getByNameAndVersion: () => nodeType,
+		getKnownTypes: () => ({}),
+	};
+}
+
+/**
+ * Runs one node over `items` and resolves with its first output, or rejects with the
+ * error n8n would show. `parameters` are the node's parameters as the editor saves them.
+ */
+async function runNode({
+	parameters,
+	items = [{ json: {} }],
+	credentials = defaultCredentials,
+	continueOnFail = false,
+	nodeType = loadNodeType(),
+	credentialsDecrypted,
+	abortSignal = new AbortController().signal,
+}) {
+	const node = {
+		id: 'gptge-node',
+		name: 'GPT.GE',
+		type: 'n8n-nodes-gptge.gptGe',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { gptGeApi: { id: 'cred-1', name: 'GPT.GE account' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf(nodeType),
+	});
+	// As n8n does when it loads a workflow: parameters the editor left out take their defaults.
+	const workflowNode = workflow.getNode(node.name);
+	workflowNode.parameters = NodeHelpers.getNodeParameters(
+		nodeType.description.properties,
+		workflowNode.parameters,
+		true,
+		false,
+		workflowNode,
+		nodeType.description,
+	);
+	const additionalData = {
+		credentialsHelper: new CredentialsHelper(credentials),
+		executionId: 'exec-test',
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		variables: {},
+	};
+	const inputData = { main: [items] };
+	const executeData = { node: workflowNode, data: inputData, source: null };
+	const context = new ExecuteContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		'manual',
+		createRunExecutionData(),
+		0,
+		items,
+		inputData,
+		executeData,
+		[],
+		abortSignal,
+	);
+	const output = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
+	return output[0];
+}
+
+/** Runs the credential's `test` request the way n8n's credentials tester does. */
+async function runCredentialTest(credentials = defaultCredentials) {
+	const nodeType = loadNodeType();
+	const testNodeType = {
+		description: {
+			...nodeType.description,
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: credentialType.test.request },
+				},
+			],
+		},
+	};
+	return runNode({
+		parameters: {},
+		nodeType: testNodeType,
+		credentials,
+		credentialsDecrypted: { id: 'cred-1', name: 'GPT.GE account', type: credentialType.name, data: credentials },
+	});
+}
+
+module.exports = { runNode, runCredentialTest, loadNodeType, TOKEN, defaultCredentials };

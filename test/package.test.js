@@ -1,0 +1,84 @@
+// What n8n and npm see of the package: the built files, the entry point and the manifest.
+const fs = require('node:fs');
+const path = require('node:path');
+const { NodeHelpers } = require('n8n-workflow');
+const pkg = require('../package.json');
+const { loadNodeType } = require('./helpers/engine');
+
+const root = path.join(__dirname, '..');
+const built = (file) => path.join(root, file);
+
+describe('package manifest', () => {
+	test('is a community node package with no runtime dependencies', () => {
+		expect(pkg.name).toBe('n8n-nodes-gptge');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.dependencies).toBeUndefined();
+		expect(pkg.peerDependencies).toStrictEqual({ 'n8n-workflow': '*' });
+		expect(pkg.files).toStrictEqual(['dist']);
+		expect(pkg.n8n).toStrictEqual({
+			n8nNodesApiVersion: 1,
+			strict: true,
+			credentials: ['dist/credentials/GptGeApi.credentials.js'],
+			nodes: ['dist/nodes/GptGe/GptGe.node.js'],
+		});
+	});
+
+	test('every file the n8n field names is built, with its icons and codex', () => {
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+			expect(fs.existsSync(built(file))).toBe(true);
+		}
+		for (const asset of ['gptge.svg', 'gptge.dark.svg', 'GptGe.node.json']) {
+			expect(fs.existsSync(built(`dist/nodes/GptGe/${asset}`))).toBe(true);
+		}
+	});
+
+	test('index.js exports the built node and credential classes', () => {
+		const entry = require('..');
+		expect(pkg.main).toBe('index.js');
+		expect(new entry.GptGe().description.name).toBe('gptGe');
+		expect(new entry.GptGeApi().name).toBe('gptGeApi');
+	});
+
+	test('the codex names this package\'s node and has categories and documentation', () => {
+		const codex = JSON.parse(fs.readFileSync(built('dist/nodes/GptGe/GptGe.node.json'), 'utf8'));
+		expect(codex.node).toBe(`${pkg.name}.gptGe`);
+		expect(codex.categories.length).toBeGreaterThan(0);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\//);
+	});
+});
+
+describe('node description', () => {
+	const nodeType = loadNodeType();
+	const { description } = nodeType;
+
+	test('is declarative: routing only, no execute method', () => {
+		expect(nodeType.execute).toBeUndefined();
+		expect(description.requestDefaults.baseURL).toBe('={{$credentials.baseUrl.replace(/\\/+$/, "")}}');
+	});
+
+	test('can be used as an AI tool and shows the operation as subtitle', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(description.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+	});
+
+	test("n8n's loader gives it the batching and timeout request options the 429 hint points to", () => {
+		const requestOptions = description.properties.find((property) => property.name === 'requestOptions');
+		const names = requestOptions.options.map((option) => option.displayName);
+		expect(names).toEqual(expect.arrayContaining(['Batching', 'Timeout']));
+	});
+
+	test.each([
+		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark']],
+		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark']],
+		['useVoice', ['avatarUrl', 'voiceSource', 'voiceEngineId', 'audioId', 'language', 'text', 'noWatermark']],
+	])('with voice source %s the editor shows exactly that source\'s fields', (voiceSource, expected) => {
+		const parameters = { resource: 'avatar', operation: 'generate', voiceSource };
+		const shown = description.properties
+			.filter((property) => !['resource', 'operation', 'requestOptions'].includes(property.name))
+			.filter((property) => NodeHelpers.displayParameter(parameters, property, null, description))
+			.map((property) => property.name);
+		expect(shown).toStrictEqual(expected);
+	});
+});
