@@ -43,8 +43,7 @@ describe('Avatar → Generate: the request', () => {
 				text: '大家好',
 				// Left over from an earlier choice of voice source: must not leak into the body.
 				audioUrl: AUDIO,
-				voiceEngineId: 'engine-1',
-				audioId: 'audio-1',
+				voice: { __rl: true, mode: 'id', value: 'engine-1:audio-1' },
 			}),
 		});
 
@@ -62,8 +61,7 @@ describe('Avatar → Generate: the request', () => {
 			parameters: generate({
 				avatarUrl: AVATAR,
 				voiceSource: 'useVoice',
-				voiceEngineId: 'engine-1',
-				audioId: 'cffcff22110049a487aa4fa7a382e3dc',
+				voice: { __rl: true, mode: 'list', value: 'engine-1:cffcff22110049a487aa4fa7a382e3dc' },
 				language: 'en',
 				text: 'Welcome to the tour.',
 				audioUrl: AUDIO,
@@ -153,8 +151,7 @@ describe('Avatar → Generate: many items (a spreadsheet, one video per row)', (
 	const perRow = generate({
 		avatarUrl: '={{ $json.photo }}',
 		voiceSource: 'useVoice',
-		voiceEngineId: '={{ $json.voice }}',
-		audioId: '={{ $json.audio }}',
+		voice: { __rl: true, mode: 'id', value: '={{ $json.voice }}:{{ $json.audio }}' },
 		language: '={{ $json.lang }}',
 		text: '={{ $json.line }}',
 		noWatermark: '={{ $json.lang === "zh" }}',
@@ -339,7 +336,7 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 	const valid = {
 		audioUrl: { avatarUrl: AVATAR, voiceSource: 'audioUrl', audioUrl: AUDIO },
 		createVoice: { avatarUrl: AVATAR, voiceSource: 'createVoice', sampleAudioUrl: SAMPLE, language: 'en', text: 'Hello there' },
-		useVoice: { avatarUrl: AVATAR, voiceSource: 'useVoice', voiceEngineId: 'engine-1', audioId: 'audio-1', language: 'zh', text: '你好' },
+		useVoice: { avatarUrl: AVATAR, voiceSource: 'useVoice', voice: { __rl: true, mode: 'list', value: 'engine-1:audio-1' }, language: 'zh', text: '你好' },
 	};
 	const cases = [
 		['audioUrl', { avatarUrl: '' }, 'Avatar URL', 'The value is empty.'],
@@ -350,8 +347,9 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		['createVoice', { sampleAudioUrl: 'sample.mp3' }, 'Voice Sample URL', '"sample.mp3" is not an http(s) URL.'],
 		['createVoice', { text: '  ' }, 'Text', 'The value is empty.'],
 		['createVoice', { language: 'fr' }, 'Language', '"fr" is not supported; use one of: zh, en.'],
-		['useVoice', { voiceEngineId: '' }, 'Voice Engine ID', 'The value is empty.'],
-		['useVoice', { audioId: '' }, 'Audio ID', 'The value is empty.'],
+		['useVoice', { voice: { __rl: true, mode: 'list', value: '' } }, 'Voice', 'No voice is chosen.'],
+		['useVoice', { voice: { __rl: true, mode: 'id', value: 'engine-1' } }, 'Voice', '"engine-1" is not voice_engine_id:audio_id.'],
+		['useVoice', { voice: { __rl: true, mode: 'id', value: 'engine-1:' } }, 'Voice', '"engine-1:" is not voice_engine_id:audio_id.'],
 		['useVoice', { text: '' }, 'Text', 'The value is empty.'],
 		['useVoice', { language: '' }, 'Language', '"" is not supported; use one of: zh, en.'],
 	];

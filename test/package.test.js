@@ -70,9 +70,9 @@ describe('node description', () => {
 	});
 
 	test.each([
-		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark']],
-		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark']],
-		['useVoice', ['avatarUrl', 'voiceSource', 'voiceEngineId', 'audioId', 'language', 'text', 'noWatermark']],
+		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark', 'waitForCompletion']],
+		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark', 'waitForCompletion']],
+		['useVoice', ['avatarUrl', 'voiceSource', 'voice', 'language', 'text', 'noWatermark', 'waitForCompletion']],
 	])('with voice source %s the editor shows exactly that source\'s fields', (voiceSource, expected) => {
 		const parameters = { resource: 'avatar', operation: 'generate', voiceSource };
 		const shown = description.properties

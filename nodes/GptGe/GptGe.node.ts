@@ -1,5 +1,7 @@
 import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { avatarDescription } from './resources/avatar';
+import { voiceDescription } from './resources/voice';
+import { searchVoices } from './listSearch/searchVoices';
 
 export class GptGe implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,10 +43,21 @@ export class GptGe implements INodeType {
 						name: 'Avatar',
 						value: 'avatar',
 					},
+					{
+						name: 'Voice',
+						value: 'voice',
+					},
 				],
 				default: 'avatar',
 			},
 			...avatarDescription,
+			...voiceDescription,
 		],
+	};
+
+	methods = {
+		listSearch: {
+			searchVoices,
+		},
 	};
 }

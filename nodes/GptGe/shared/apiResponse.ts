@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	type IExecuteSingleFunctions,
 	type IN8nHttpFullResponse,
+	type INode,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
@@ -37,32 +38,40 @@ function apiMessageOf(body: unknown): string | undefined {
 }
 
 /**
- * `postReceive` step: anything but an HTTP success carrying `code: "success"` becomes a
- * NodeApiError with the API's own message and a hint. The routing asks for
- * `ignoreHttpStatusErrors`, so HTTP errors arrive here too and are reported the same way.
+ * The error to report for a GPT.GE answer, or undefined when it is a success: anything but an
+ * HTTP success carrying `code: "success"` is a NodeApiError with the API's own message and a hint.
+ */
+export function apiErrorOf(
+	node: INode,
+	{ statusCode, body }: IN8nHttpFullResponse,
+	itemIndex?: number,
+): NodeApiError | undefined {
+	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+	if (statusCode < 400 && code === 'success') return undefined;
+
+	const apiMessage = apiMessageOf(body);
+	const what =
+		statusCode >= 400 ? `HTTP ${statusCode}` : `code ${JSON.stringify(code ?? null)}`;
+	return new NodeApiError(node, (body && typeof body === 'object' ? body : { body }) as JsonObject, {
+		message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
+		description: `${hintFor(statusCode)} (GPT.GE answered with ${what}.)`,
+		httpCode: String(statusCode),
+		itemIndex,
+	});
+}
+
+/**
+ * `postReceive` step reporting failed calls. The routing asks for `ignoreHttpStatusErrors`,
+ * so HTTP errors arrive here too and are reported the same way as `code` failures.
  */
 export async function throwOnApiError(
 	this: IExecuteSingleFunctions,
 	items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const { statusCode, body } = response;
-	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
-	if (statusCode < 400 && code === 'success') return items;
-
-	const apiMessage = apiMessageOf(body);
-	const what =
-		statusCode >= 400 ? `HTTP ${statusCode}` : `code ${JSON.stringify(code ?? null)}`;
-	throw new NodeApiError(
-		this.getNode(),
-		(body && typeof body === 'object' ? body : { body }) as JsonObject,
-		{
-			message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
-			description: `${hintFor(statusCode)} (GPT.GE answered with ${what}.)`,
-			httpCode: String(statusCode),
-			itemIndex: this.getItemIndex(),
-		},
-	);
+	const error = apiErrorOf(this.getNode(), response, this.getItemIndex());
+	if (error) throw error;
+	return items;
 }
 
 /**

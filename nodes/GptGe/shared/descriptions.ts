@@ -37,3 +37,84 @@ export function speechTextField(displayOptions: IDisplayOptions, bodyProperty: s
 		routing: { send: { type: 'body', property: bodyProperty } },
 	};
 }
+
+type ShowFor = NonNullable<IDisplayOptions['show']>;
+
+/**
+ * "Wait for Completion" and "Download Video", shared by Generate and Get Task (their
+ * postReceive step is waitForTask). Get Task can download a finished video without waiting;
+ * Generate has nothing to download unless it waits.
+ */
+export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boolean): INodeProperties[] {
+	const whenWaiting = { show: { ...showFor, waitForCompletion: [true] } };
+	const downloadShownFor = downloadNeedsWait ? whenWaiting : { show: showFor };
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep polling the task until the video is ready or has failed, instead of returning at once',
+			displayOptions: { show: showFor },
+		},
+		{
+			displayName: 'Poll Interval (Seconds)',
+			name: 'pollInterval',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 1 },
+			default: 10,
+			description: 'How long to wait between two status checks',
+			displayOptions: whenWaiting,
+		},
+		{
+			displayName: 'Max Wait (Minutes)',
+			name: 'maxWait',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 15,
+			description: 'How long to wait for the video in all before giving up',
+			displayOptions: whenWaiting,
+		},
+		{
+			displayName: 'On Timeout',
+			name: 'onTimeout',
+			type: 'options',
+			default: 'fail',
+			description: 'What to do when the video is not ready within Max Wait',
+			options: [
+				{
+					name: 'Fail the Item',
+					value: 'fail',
+					description: 'Report an error for the item',
+				},
+				{
+					name: 'Return the Latest Status',
+					value: 'returnLatest',
+					description: 'Output the task as last seen, with timedOut set to true',
+				},
+			],
+			displayOptions: whenWaiting,
+		},
+		{
+			displayName: 'Download Video',
+			name: 'downloadVideo',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add the finished video to the item as a binary file (nothing is added while the task is not finished)',
+			displayOptions: downloadShownFor,
+		},
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the output binary field to put the video in',
+			displayOptions: {
+				show: { ...downloadShownFor.show, downloadVideo: [true] },
+			},
+		},
+	];
+}

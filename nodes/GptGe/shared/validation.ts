@@ -79,7 +79,9 @@ function problemOfItem(
 ): NodeOperationError | null {
 	const input: ItemInput = {
 		value(parameter) {
-			const raw = parameters[parameter];
+			let raw = parameters[parameter];
+			// A resource locator ({ __rl, mode, value }) is checked by its value.
+			if (raw && typeof raw === 'object' && '__rl' in raw) raw = (raw as IDataObject).value;
 			return typeof raw === 'string' && raw.startsWith('=')
 				? context.evaluateExpression(raw.slice(1), itemIndex)
 				: raw;
@@ -137,4 +139,19 @@ export function checkOneOf(
 		parameter,
 		reason: `"${String(value)}" is not supported; use one of: ${allowed.join(', ')}.`,
 	};
+}
+
+/** A voice as voice_engine_id:audio_id, the form the Voice picker and Voice → List use. */
+export function checkVoiceIds(input: ItemInput, parameter: string): InputProblem | undefined {
+	const value = input.value(parameter);
+	if (typeof value !== 'string' || value.trim() === '') {
+		return { parameter, reason: 'No voice is chosen.' };
+	}
+	if (!/^[^:\s]+:[^:\s]+$/.test(value)) {
+		return {
+			parameter,
+			reason: `"${value}" is not voice_engine_id:audio_id. Pick a voice from the list, or use the "voice" field of Voice → List.`,
+		};
+	}
+	return undefined;
 }

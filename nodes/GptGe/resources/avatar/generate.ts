@@ -12,11 +12,13 @@ import {
 	checkInputBeforeSending,
 	checkNotEmpty,
 	checkOneOf,
+	checkVoiceIds,
 	type InputCheck,
 	type InputProblem,
 	type ItemInput,
 } from '../../shared/validation';
-import { languageField, speechTextField } from '../../shared/descriptions';
+import { languageField, speechTextField, waitAndDownloadFields } from '../../shared/descriptions';
+import { waitForTask } from '../../shared/waiting';
 
 const showOnlyForGenerate = {
 	resource: ['avatar'],
@@ -92,26 +94,46 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		routing: { send: { type: 'body', property: 'create_voice.audio_url' } },
 	},
 	{
-		displayName: 'Voice Engine ID',
-		name: 'voiceEngineId',
-		type: 'string',
-		default: '',
+		displayName: 'Voice',
+		name: 'voice',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
 		required: true,
 		description:
-			'The voice_engine_id of a GPT.GE voice, as listed by the API\'s voice list (GET /avatar/voice)',
+			'A GPT.GE voice. Pick one from the list, or enter its IDs as voice_engine_id:audio_id (Voice → List outputs them in this form).',
 		displayOptions: showForVoiceSource('useVoice'),
-		routing: { send: { type: 'body', property: 'use_voice.voice_engine_id' } },
-	},
-	{
-		displayName: 'Audio ID',
-		name: 'audioId',
-		type: 'string',
-		default: '',
-		required: true,
-		description:
-			'The audio_id of the same GPT.GE voice, as listed by the API\'s voice list (GET /avatar/voice)',
-		displayOptions: showForVoiceSource('useVoice'),
-		routing: { send: { type: 'body', property: 'use_voice.audio_id' } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a voice...',
+				typeOptions: { searchListMethod: 'searchVoices', searchable: true },
+			},
+			{
+				displayName: 'By IDs',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 7f3a…:cffcff22110049a487aa4fa7a382e3dc',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '[^:\\s]+:[^:\\s]+',
+							errorMessage: 'Enter voice_engine_id:audio_id',
+						},
+					},
+				],
+			},
+		],
+		routing: {
+			send: {
+				type: 'body',
+				property: 'use_voice',
+				// One value carries both IDs, so one pick fills both fields of use_voice.
+				value: '={{ { voice_engine_id: String($value ?? "").split(":")[0], audio_id: String($value ?? "").split(":").slice(1).join(":") } }}',
+			},
+		},
 	},
 	languageField(showForVoiceSource('createVoice'), 'create_voice.language'),
 	speechTextField(showForVoiceSource('createVoice'), 'create_voice.text'),
@@ -126,6 +148,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		displayOptions: { show: showOnlyForGenerate },
 		routing: { send: { type: 'body', property: 'no_watermark' } },
 	},
+	...waitAndDownloadFields(showOnlyForGenerate, true),
 ];
 
 const languages = ['zh', 'en'] as const;
@@ -142,11 +165,7 @@ const checkGenerateInput: InputCheck = (input) => {
 		case 'createVoice':
 			return checkHttpUrl(input, 'sampleAudioUrl') ?? checkSpeech(input);
 		case 'useVoice':
-			return (
-				checkNotEmpty(input, 'voiceEngineId') ??
-				checkNotEmpty(input, 'audioId') ??
-				checkSpeech(input)
-			);
+			return checkVoiceIds(input, 'voice') ?? checkSpeech(input);
 		default:
 			return checkHttpUrl(input, 'audioUrl');
 	}
@@ -190,6 +209,6 @@ export const avatarGenerateRouting: INodePropertyRouting = {
 		preSend: [checkInputBeforeSending(checkGenerateInput, avatarGenerateDescription)],
 	},
 	output: {
-		postReceive: [throwOnApiError, toTaskItem],
+		postReceive: [throwOnApiError, toTaskItem, waitForTask],
 	},
 };

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { avatarGenerateDescription, avatarGenerateRouting } from './generate';
+import { avatarGetTaskDescription, avatarGetTaskRouting } from './getTask';
 
 const showOnlyForAvatars = {
 	resource: ['avatar'],
@@ -22,8 +23,16 @@ export const avatarDescription: INodeProperties[] = [
 				description: 'Start a video of a person speaking, from a photo or video and a voice',
 				routing: avatarGenerateRouting,
 			},
+			{
+				name: 'Get Task',
+				value: 'getTask',
+				action: 'Get the status of a video task',
+				description: 'Get the status of a video task and, once finished, its video',
+				routing: avatarGetTaskRouting,
+			},
 		],
 		default: 'generate',
 	},
 	...avatarGenerateDescription,
+	...avatarGetTaskDescription,
 ];

@@ -1,0 +1,29 @@
+import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { apiErrorOf } from '../shared/apiResponse';
+import { gptGeGet } from '../shared/transport';
+import { voiceIdsOf, voiceLanguages, voicesOf, type Voice } from '../shared/voices';
+
+/** Generate's Voice picker: the voices of the chosen language (both when it is an expression). */
+export async function searchVoices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const chosen = this.getCurrentNodeParameter('language');
+	const languages = voiceLanguages.filter((language) => chosen === language);
+	const voices: Voice[] = [];
+	for (const language of languages.length ? languages : voiceLanguages) {
+		const response = await gptGeGet.call(this, '/avatar/voice', { language });
+		const error = apiErrorOf(this.getNode(), response);
+		if (error) throw error;
+		voices.push(...voicesOf(response.body));
+	}
+	const wanted = filter?.trim().toLowerCase() ?? '';
+	return {
+		results: voices
+			.filter((voice) => `${voice.name} ${(voice.labels ?? []).join(' ')}`.toLowerCase().includes(wanted))
+			.map((voice) => ({
+				name: `${voice.name} (${[voice.language, ...(voice.labels ?? [])].join(', ')})`,
+				value: voiceIdsOf(voice),
+			})),
+	};
+}

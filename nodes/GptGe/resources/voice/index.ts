@@ -1,0 +1,29 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { voiceListDescription, voiceListRouting } from './list';
+
+const showOnlyForVoices = {
+	resource: ['voice'],
+};
+
+export const voiceDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: {
+			show: showOnlyForVoices,
+		},
+		options: [
+			{
+				name: 'List',
+				value: 'list',
+				action: 'List ready made voices',
+				description: 'List the GPT.GE voices for a language, with the IDs Generate needs',
+				routing: voiceListRouting,
+			},
+		],
+		default: 'list',
+	},
+	...voiceListDescription,
+];

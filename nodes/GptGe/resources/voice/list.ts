@@ -1,0 +1,53 @@
+import type {
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyRouting,
+} from 'n8n-workflow';
+import { throwOnApiError } from '../../shared/apiResponse';
+import { voiceIdsOf, voicesOf } from '../../shared/voices';
+
+const showOnlyForVoiceList = {
+	resource: ['voice'],
+	operation: ['list'],
+};
+
+export const voiceListDescription: INodeProperties[] = [
+	{
+		displayName: 'Language',
+		name: 'language',
+		type: 'options',
+		default: 'en',
+		description: 'List the voices that speak this language',
+		options: [
+			{ name: 'English', value: 'en' },
+			{ name: 'Chinese', value: 'zh' },
+		],
+		displayOptions: { show: showOnlyForVoiceList },
+		routing: { send: { type: 'query', property: 'language' } },
+	},
+];
+
+/** One item per voice, with `voice` ready for Generate's Voice field (By IDs). */
+async function toVoiceItems(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	return voicesOf(response.body).map((voice) => ({
+		json: { ...voice, voice: voiceIdsOf(voice) },
+		pairedItem: { item: this.getItemIndex() },
+	}));
+}
+
+export const voiceListRouting: INodePropertyRouting = {
+	request: {
+		method: 'GET',
+		url: '/avatar/voice',
+		ignoreHttpStatusErrors: true,
+	},
+	output: {
+		postReceive: [throwOnApiError, toVoiceItems],
+	},
+};
