@@ -22,3 +22,49 @@ function interceptGenerate({ times = 1, host = API, reply } = {}) {
 }
 
 module.exports = { API, interceptGenerate };
+
+/**
+ * A task that moves through the API's states poll by poll. `states` lists what each poll of
+ * the task answers ([status, extra envelope fields]); the last one repeats.
+ */
+function envelope(taskId, status, { progress, failReason = '', work = {} } = {}) {
+	const done = status === 'SUCCESS' || status === 'FAILURE';
+	return {
+		code: 'success',
+		message: '',
+		data: {
+			task_id: taskId,
+			action: 'avatar-generate',
+			status,
+			fail_reason: failReason,
+			submit_time: 1736868741,
+			start_time: status === 'SUBMITTED' || status === 'NOT_START' ? 0 : 1736868745,
+			finish_time: done ? 1736868801 : 0,
+			progress: progress ?? (done ? '100%' : '0%'),
+			data: { id: 4711, work_name: 'avatar video', ...work },
+		},
+	};
+}
+
+/**
+ * Intercepts GET /avatar/task/<id> for any id: `answer(taskId, pollNumber)` gives
+ * [status, body, headers?]. Records every poll as { taskId, headers } in order.
+ */
+function interceptTaskPolls(answer, { host = API } = {}) {
+	const polls = [];
+	const pollsOf = new Map();
+	polls.scope = nock(host)
+		.persist()
+		.get(/^\/avatar\/task\/[^/]+$/)
+		.reply(function (path) {
+			const taskId = decodeURIComponent(path.split('/').pop());
+			const pollNumber = (pollsOf.get(taskId) ?? 0) + 1;
+			pollsOf.set(taskId, pollNumber);
+			polls.push({ taskId, pollNumber, headers: this.req.headers });
+			return answer(taskId, pollNumber);
+		});
+	return polls;
+}
+
+module.exports.envelope = envelope;
+module.exports.interceptTaskPolls = interceptTaskPolls;
