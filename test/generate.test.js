@@ -4,6 +4,7 @@ const nock = require('nock');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
 const { runNode, TOKEN } = require('./helpers/engine');
 const { API, interceptGenerate } = require('./helpers/api');
+const { startLoopbackApi } = require('./helpers/loopback');
 
 const AVATAR = 'https://cdn.example.com/presenter.jpg';
 const AUDIO = 'https://cdn.example.com/speech.mp3';
@@ -289,18 +290,24 @@ describe('Avatar → Generate: errors', () => {
 		);
 	});
 
-	test('a network error is a NodeApiError and the POST is not repeated', async () => {
-		nock(API)
-			.post('/avatar/generation')
-			.replyWithError(Object.assign(new Error('connect ECONNREFUSED 203.0.113.9:443'), { code: 'ECONNREFUSED' }));
-		// Were the POST retried, this answer would turn the error into an item.
-		const retries = interceptGenerate();
+	test('a dropped connection is a NodeApiError and the POST is not repeated', async () => {
+		nock.enableNetConnect('127.0.0.1');
+		const api = await startLoopbackApi(() => 'drop');
+		try {
+			const error = await runNode({
+				parameters: generate({ avatarUrl: AVATAR, audioUrl: AUDIO }),
+				credentials: { apiToken: TOKEN, baseUrl: api.url },
+			}).catch((e) => e);
 
-		const error = await run();
-
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('The service refused the connection - perhaps it is offline');
-		expect(retries).toHaveLength(0);
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe(
+				'The connection to the server was closed unexpectedly, perhaps it is offline. You can retry the request immediately or wait and retry later.',
+			);
+			expect(api.requests.map((request) => [request.method, request.path])).toStrictEqual([['POST', '/avatar/generation']]);
+		} finally {
+			await api.close();
+			nock.disableNetConnect();
+		}
 	});
 
 	test('Continue On Fail: the failing item carries its error, the others go on', async () => {

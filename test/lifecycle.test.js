@@ -3,6 +3,7 @@ const nock = require('nock');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
 const { runNode, TOKEN } = require('./helpers/engine');
 const { API, envelope, interceptGenerate, interceptTaskPolls } = require('./helpers/api');
+const { startLoopbackApi } = require('./helpers/loopback');
 
 const CDN = 'https://cdn.videos.example';
 const AVATAR = 'https://cdn.example.com/presenter.jpg';
@@ -247,26 +248,33 @@ describe('Wait for Completion', () => {
 	});
 
 	test('transient poll failures (no answer, 503, 429, broken JSON) are retried; the POST is not', async () => {
-		const posts = interceptGenerate({ reply: () => [200, { code: 'success', data: 'flaky' }] });
-		// The first poll gets no answer at all (registered first, so nock uses it first).
-		let unanswered = 0;
-		nock(API)
-			.get('/avatar/task/flaky')
-			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-			.on('request', () => unanswered++);
-		const answers = [
+		nock.enableNetConnect('127.0.0.1');
+		const polls = [
+			'drop',
 			[503, { error: { message: 'upstream unavailable' } }],
 			[429, { error: { message: 'too many requests' } }],
-			[200, '{"code":"success", broken', { 'content-type': 'application/json' }],
+			[200, '{"code":"success", broken'],
+			[200, envelope('flaky', 'SUCCESS')],
 		];
-		const polls = interceptTaskPolls((taskId, n) => answers[n - 1] ?? [200, envelope(taskId, 'SUCCESS')]);
+		let poll = 0;
+		const api = await startLoopbackApi((request) =>
+			request.method === 'POST' ? [200, { code: 'success', message: '', data: 'flaky' }] : polls[poll++],
+		);
+		try {
+			const [item] = await runNode({
+				parameters: generate({ waitForCompletion: true, pollInterval: 0.005, maxWait: 1 }),
+				credentials: { apiToken: TOKEN, baseUrl: api.url },
+			});
 
-		const [item] = await runNode({ parameters: generate({ waitForCompletion: true, pollInterval: 0.005, maxWait: 1 }) });
-
-		expect(posts).toHaveLength(1);
-		expect(unanswered).toBe(1);
-		expect(polls.map((poll) => poll.pollNumber)).toStrictEqual([1, 2, 3, 4]);
-		expect(item.json.status).toBe('succeeded');
+			expect(api.requests.map((request) => `${request.method} ${request.path}`)).toStrictEqual([
+				'POST /avatar/generation',
+				...Array(5).fill('GET /avatar/task/flaky'),
+			]);
+			expect(item.json.status).toBe('succeeded');
+		} finally {
+			await api.close();
+			nock.disableNetConnect();
+		}
 	});
 
 	test('a 429 with Retry-After pauses at least that long before the next poll', async () => {

@@ -2,9 +2,11 @@
 // n8n-core's RoutingNode turning the declarative description into requests. Only the parts of
 // n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
-const { DirectoryLoader, ExecuteContext, RoutingNode } = require('n8n-core');
-const { GptGe } = require('../../nodes/GptGe/GptGe.node');
-const { GptGeApi } = require('../../credentials/GptGeApi.credentials');
+const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
+// Under jest the TypeScript sources load through ts-jest; elsewhere (bench/) the build in dist/.
+const built = typeof jest === 'undefined' ? '../../dist/' : '../../';
+const { GptGe } = require(`${built}nodes/GptGe/GptGe.node`);
+const { GptGeApi } = require(`${built}credentials/GptGeApi.credentials`);
 
 const credentialType = new GptGeApi();
 const TOKEN = 'test-token-0123456789';
@@ -67,19 +69,8 @@ function nodeTypesOf(nodeType) {
 	};
 }
 
-/**
- * Runs one node over `items` and resolves with its first output, or rejects with the
- * error n8n would show. `parameters` are the node's parameters as the editor saves them.
- */
-async function runNode({
-	parameters,
-	items = [{ json: {} }],
-	credentials = defaultCredentials,
-	continueOnFail = false,
-	nodeType = loadNodeType(),
-	credentialsDecrypted,
-	abortSignal = new AbortController().signal,
-}) {
+/** A Workflow holding the node, its parameters completed with defaults as n8n does on load. */
+function workflowWith({ parameters, nodeType, continueOnFail = false }) {
 	const node = {
 		id: 'gptge-node',
 		name: 'GPT.GE',
@@ -97,7 +88,6 @@ async function runNode({
 		active: false,
 		nodeTypes: nodeTypesOf(nodeType),
 	});
-	// As n8n does when it loads a workflow: parameters the editor left out take their defaults.
 	const workflowNode = workflow.getNode(node.name);
 	workflowNode.parameters = NodeHelpers.getNodeParameters(
 		nodeType.description.properties,
@@ -107,7 +97,11 @@ async function runNode({
 		workflowNode,
 		nodeType.description,
 	);
-	const additionalData = {
+	return { workflow, node: workflowNode };
+}
+
+function additionalDataWith(credentials, currentNodeParameters) {
+	return {
 		credentialsHelper: new CredentialsHelper(credentials),
 		executionId: 'exec-test',
 		restApiUrl: 'http://localhost:5678/rest',
@@ -117,13 +111,30 @@ async function runNode({
 		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
 		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
 		variables: {},
+		currentNodeParameters,
 	};
+}
+
+/**
+ * Runs one node over `items` and resolves with its first output, or rejects with the
+ * error n8n would show. `parameters` are the node's parameters as the editor saves them.
+ */
+async function runNode({
+	parameters,
+	items = [{ json: {} }],
+	credentials = defaultCredentials,
+	continueOnFail = false,
+	nodeType = loadNodeType(),
+	credentialsDecrypted,
+	abortSignal = new AbortController().signal,
+}) {
+	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail });
 	const inputData = { main: [items] };
-	const executeData = { node: workflowNode, data: inputData, source: null };
+	const executeData = { node, data: inputData, source: null };
 	const context = new ExecuteContext(
 		workflow,
-		workflowNode,
-		additionalData,
+		node,
+		additionalDataWith(credentials),
 		'manual',
 		createRunExecutionData(),
 		0,
@@ -135,6 +146,19 @@ async function runNode({
 	);
 	const output = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
 	return output[0];
+}
+
+/** Calls a list-search method the way the editor does for a resource locator's list. */
+async function runListSearch({ method, parameters, filter, credentials = defaultCredentials }) {
+	const nodeType = loadNodeType();
+	const { workflow, node } = workflowWith({ parameters, nodeType });
+	const context = new LoadOptionsContext(
+		workflow,
+		node,
+		additionalDataWith(credentials, node.parameters),
+		'parameters.voice',
+	);
+	return nodeType.methods.listSearch[method].call(context, filter);
 }
 
 /** Runs the credential's `test` request the way n8n's credentials tester does. */
@@ -163,4 +187,4 @@ async function runCredentialTest(credentials = defaultCredentials) {
 	});
 }
 
-module.exports = { runNode, runCredentialTest, loadNodeType, TOKEN, defaultCredentials };
+module.exports = { runNode, runListSearch, runCredentialTest, loadNodeType, TOKEN, defaultCredentials };
