@@ -1,6 +1,7 @@
 // Runs the node the way n8n does: a Workflow holding the node, an ExecuteContext over it, and
 // n8n-core's RoutingNode turning the declarative description into requests. Only the parts of
 // n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
+const { setMaxListeners } = require('node:events');
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
 const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
 // Under jest the TypeScript sources load through ts-jest; elsewhere (bench/) the build in dist/.
@@ -129,6 +130,8 @@ async function runNode({
 	abortSignal = new AbortController().signal,
 }) {
 	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail });
+	// As WorkflowExecute does: every waiting item listens to the one execution signal.
+	setMaxListeners(Infinity, abortSignal);
 	const inputData = { main: [items] };
 	const executeData = { node, data: inputData, source: null };
 	const context = new ExecuteContext(
