@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm start`: a local n8n with this package and the example workflows loaded. By default the
+// GPT.GE credential points at the embedded stand-in API (no token, no network needed); with
+// GPTGE_API_TOKEN set (and optionally GPTGE_BASE_URL) it points at the real API instead.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startStandIn } = require('../stand-in/server');
+const { installPackedPackage } = require('./install-package');
+
+const E2E = __dirname;
+const ROOT = path.join(E2E, '..');
+const N8N_BIN = path.join(E2E, 'node_modules/n8n/bin/n8n');
+const USER_FOLDER = path.join(E2E, '.n8n-local'); // kept between starts: your account and edits stay
+const PORT = Number(process.env.N8N_PORT ?? 5678);
+const env = {
+	...process.env,
+	N8N_USER_FOLDER: USER_FOLDER,
+	N8N_PORT: String(PORT),
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_SECURE_COOKIE: 'false',
+};
+
+async function main() {
+	// This package, packed and installed where n8n loads community packages.
+	const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-start-'));
+	installPackedPackage(USER_FOLDER, artifacts);
+
+	const token = process.env.GPTGE_API_TOKEN;
+	const standIn = token
+		? undefined
+		: await startStandIn({
+				port: Number(process.env.STAND_IN_PORT ?? 4010),
+				cdnPort: Number(process.env.STAND_IN_CDN_PORT ?? 4011),
+				taskDurationMs: Number(process.env.STAND_IN_TASK_SECONDS ?? 20) * 1000,
+			});
+	const data = token
+		? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' }
+		: { apiToken: standIn.token, baseUrl: standIn.url };
+	const credentials = path.join(artifacts, 'credentials.json');
+	fs.writeFileSync(credentials, JSON.stringify([{ id: 'gptge-credential', name: 'GPT.GE account', type: 'gptGeApi', data }]));
+
+	const n8n = (args) =>
+		new Promise((resolve, reject) => {
+			const child = spawn(process.execPath, [N8N_BIN, ...args], { env, stdio: 'ignore' });
+			child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`n8n ${args[0]} exited ${code}`))));
+		});
+	await n8n(['import:credentials', `--input=${credentials}`]);
+	await n8n(['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`]);
+
+	const server = spawn(process.execPath, [N8N_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+	server.stdout.on('data', (chunk) => {
+		process.stdout.write(chunk);
+		if (/Editor is now accessible/.test(String(chunk))) {
+			console.log(`\n  n8n with n8n-nodes-gptge: http://localhost:${PORT}`);
+			console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${env.STAND_IN_TASK_SECONDS ?? 20} s)`);
+			console.log('  Example workflows: one video per spreadsheet row, its Schedule Trigger variant, long jobs (Wait → Get Task loop).\n');
+		}
+	});
+	const stop = () => server.kill('SIGTERM');
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	server.on('close', async (code) => {
+		await standIn?.close();
+		fs.rmSync(artifacts, { recursive: true, force: true });
+		process.exit(code ?? 0);
+	});
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
