@@ -404,6 +404,28 @@ describe('Download Video', () => {
 		expect(output[1].json.status).toBe('processing');
 	});
 
+	test('a relative video path is fetched from the API host (base URL), still without the token', async () => {
+		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work: { work_video_path: '/files/rel.mp4', web_work_status: 200 } })]);
+		const downloads = [];
+		nock('https://gpt.reseller.example')
+			.get('/avatar/task/rel')
+			.reply(200, envelope('rel', 'SUCCESS', { work: { work_video_path: 'files/rel.mp4', web_work_status: 200 } }))
+			.get('/files/rel.mp4')
+			.reply(function (path) {
+				downloads.push({ path, headers: this.req.headers });
+				return [200, MP4, { 'content-type': 'video/mp4' }];
+			});
+
+		const [item] = await runNode({
+			parameters: getTask({ taskId: 'rel', downloadVideo: true }),
+			credentials: { apiToken: TOKEN, baseUrl: 'https://gpt.reseller.example/' },
+		});
+
+		expect(downloads.map((download) => download.path)).toStrictEqual(['/files/rel.mp4']);
+		expect(downloads[0].headers).not.toHaveProperty('authorization');
+		expect(item.binary.data.fileName).toBe('rel.mp4');
+	});
+
 	test('a failed download is a NodeApiError naming the task', async () => {
 		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work: finishedWork(taskId) })]);
 		nock(CDN).get('/videos/gone.mp4').reply(404, 'Not Found');

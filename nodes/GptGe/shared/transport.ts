@@ -7,6 +7,14 @@ import type {
 
 export const CREDENTIAL_TYPE = 'gptGeApi';
 
+/** The credential's base URL, trimmed as the node's requestDefaults.baseURL expression does. */
+export async function apiBaseUrl(
+	this: IExecuteSingleFunctions | ILoadOptionsFunctions,
+): Promise<string> {
+	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
+	return baseUrl.replace(/\/+$/, '');
+}
+
 /**
  * A GET on the GPT.GE API outside the declarative routing (polling, list search), authenticated
  * by the credential and sent to its base URL only. HTTP errors come back as responses so the
@@ -17,11 +25,9 @@ export async function gptGeGet(
 	path: string,
 	qs?: IHttpRequestOptions['qs'],
 ): Promise<IN8nHttpFullResponse> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
 	return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
 		method: 'GET',
-		// The same trimming as the node's requestDefaults.baseURL expression.
-		url: `${baseUrl.replace(/\/+$/, '')}${path}`,
+		url: `${await apiBaseUrl.call(this)}${path}`,
 		qs,
 		json: true,
 		returnFullResponse: true,

@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 import { apiErrorOf } from './apiResponse';
 import { isFinal, summarizeTask, type TaskSummary } from './task';
-import { CREDENTIAL_TYPE, gptGeGet } from './transport';
+import { apiBaseUrl, gptGeGet } from './transport';
 
 interface WaitSettings {
 	intervalMs: number;
@@ -138,10 +138,9 @@ async function downloadVideo(
 ): Promise<IBinaryData> {
 	const videoUrl = summary.videoUrl as string;
 	// A relative path is the API's own; resolve it against the credential's base URL.
-	const { baseUrl } = await context.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
 	const url = /^https?:\/\//i.test(videoUrl)
 		? videoUrl
-		: `${baseUrl.replace(/\/+$/, '')}/${videoUrl.replace(/^\/+/, '')}`;
+		: `${await apiBaseUrl.call(context)}/${videoUrl.replace(/^\/+/, '')}`;
 	try {
 		// httpRequest, not httpRequestWithAuthentication: the CDN never gets the API token.
 		const stream = await context.helpers.httpRequest({ method: 'GET', url, encoding: 'stream' });
