@@ -405,7 +405,6 @@ describe('Download Video', () => {
 	});
 
 	test('a relative video path is fetched from the API host (base URL), still without the token', async () => {
-		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work: { work_video_path: '/files/rel.mp4', web_work_status: 200 } })]);
 		const downloads = [];
 		nock('https://gpt.reseller.example')
 			.get('/avatar/task/rel')
