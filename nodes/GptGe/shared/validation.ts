@@ -57,12 +57,12 @@ function firstProblemOfRun(
 	context: IExecuteSingleFunctions,
 	validator: ItemValidator,
 ): NodeOperationError | null {
-	const run = context.getExecuteData() as object | undefined;
+	const run = context.getExecuteData();
 	const known = run && verdictOfRun.get(run);
 	if (known !== undefined) return known;
 
 	const parameters = context.getNode().parameters;
-	const itemCount = context.getExecuteData()?.data?.main?.[0]?.length ?? context.getItemIndex() + 1;
+	const itemCount = run?.data?.main?.[0]?.length ?? context.getItemIndex() + 1;
 	let verdict: NodeOperationError | null = null;
 	for (let itemIndex = 0; itemIndex < itemCount && !verdict; itemIndex++) {
 		verdict = problemOfItem(context, validator, itemIndex, parameters);

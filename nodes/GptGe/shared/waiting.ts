@@ -65,16 +65,16 @@ async function pollTask(
 		if (context.getExecutionCancelSignal()?.aborted) throw cancelled(context, taskId, error as Error);
 		return { transient: error as Error, retryAfterMs: 0 };
 	}
+	const error = apiErrorOf(context.getNode(), response, context.getItemIndex());
 	if (isTransient(response)) {
-		const error =
-			apiErrorOf(context.getNode(), response, context.getItemIndex()) ??
+		const transient =
+			error ??
 			new NodeApiError(context.getNode(), { body: String(response.body) } as JsonObject, {
 				message: 'GPT.GE answered the task query with a body that is not JSON',
 				itemIndex: context.getItemIndex(),
 			});
-		return { transient: error, retryAfterMs: retryAfterMs(response) };
+		return { transient, retryAfterMs: retryAfterMs(response) };
 	}
-	const error = apiErrorOf(context.getNode(), response, context.getItemIndex());
 	if (error) throw error;
 	return { summary: summarizeTask(taskId, (response.body as IDataObject).data) };
 }
