@@ -1,6 +1,7 @@
 const nock = require('nock');
 const { NodeApiError } = require('n8n-workflow');
 const { runCredentialTest, TOKEN } = require('./helpers/engine');
+const { recordRequests } = require('./helpers/api');
 const { GptGeApi } = require('../credentials/GptGeApi.credentials');
 
 const SUBSCRIPTION = {
@@ -13,15 +14,7 @@ const SUBSCRIPTION = {
 };
 
 function interceptSubscription(host, reply = [200, SUBSCRIPTION], times = 1) {
-	const requests = [];
-	nock(host)
-		.get('/v1/dashboard/billing/subscription')
-		.times(times)
-		.reply(function (path) {
-			requests.push({ method: this.req.method, path, headers: this.req.headers });
-			return reply;
-		});
-	return requests;
+	return recordRequests(nock(host).get('/v1/dashboard/billing/subscription').times(times), () => reply);
 }
 
 beforeAll(() => nock.disableNetConnect());

@@ -2,7 +2,7 @@
 const nock = require('nock');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
 const { runNode, TOKEN } = require('./helpers/engine');
-const { API, envelope, interceptGenerate, interceptTaskPolls } = require('./helpers/api');
+const { API, envelope, interceptGenerate, interceptTaskPolls, recordRequests } = require('./helpers/api');
 const { startLoopbackApi } = require('./helpers/loopback');
 
 const CDN = 'https://cdn.videos.example';
@@ -346,17 +346,12 @@ describe('Wait for Completion', () => {
 });
 
 describe('Download Video', () => {
-	function interceptCdn() {
-		const downloads = [];
-		nock(CDN)
-			.persist()
-			.get(/^\/videos\//)
-			.reply(function (path) {
-				downloads.push({ path, headers: this.req.headers });
-				return [200, MP4, { 'content-type': 'video/mp4', 'content-length': String(MP4.length) }];
-			});
-		return downloads;
-	}
+	const interceptCdn = () =>
+		recordRequests(nock(CDN).persist().get(/^\/videos\//), () => [
+			200,
+			MP4,
+			{ 'content-type': 'video/mp4', 'content-length': String(MP4.length) },
+		]);
 
 	test('the finished video lands in the item\'s binary data as <taskId>.mp4, video/mp4', async () => {
 		interceptGenerate({ reply: () => [200, { code: 'success', data: 'vid-1' }] });
@@ -405,15 +400,10 @@ describe('Download Video', () => {
 	});
 
 	test('a relative video path is fetched from the API host (base URL), still without the token', async () => {
-		const downloads = [];
-		nock('https://gpt.reseller.example')
+		const reseller = nock('https://gpt.reseller.example')
 			.get('/avatar/task/rel')
-			.reply(200, envelope('rel', 'SUCCESS', { work: { work_video_path: 'files/rel.mp4', web_work_status: 200 } }))
-			.get('/files/rel.mp4')
-			.reply(function (path) {
-				downloads.push({ path, headers: this.req.headers });
-				return [200, MP4, { 'content-type': 'video/mp4' }];
-			});
+			.reply(200, envelope('rel', 'SUCCESS', { work: { work_video_path: 'files/rel.mp4', web_work_status: 200 } }));
+		const downloads = recordRequests(reseller.get('/files/rel.mp4'), () => [200, MP4, { 'content-type': 'video/mp4' }]);
 
 		const [item] = await runNode({
 			parameters: getTask({ taskId: 'rel', downloadVideo: true }),

@@ -2,7 +2,7 @@
 const nock = require('nock');
 const { NodeApiError } = require('n8n-workflow');
 const { runListSearch, runNode, TOKEN } = require('./helpers/engine');
-const { API, interceptGenerate } = require('./helpers/api');
+const { API, interceptGenerate, recordRequests } = require('./helpers/api');
 
 const voices = {
 	en: [
@@ -15,19 +15,12 @@ const voices = {
 };
 
 function interceptVoices() {
-	const requests = [];
-	nock(API)
-		.persist()
-		.get('/avatar/voice')
-		.query(true)
-		.reply(function (path) {
-			const language = new URL(path, API).searchParams.get('language');
-			requests.push({ path, headers: this.req.headers });
-			return voices[language]
-				? [200, { code: 'success', message: '', data: { audio_list: voices[language] } }]
-				: [400, { code: 'invalid_request', message: 'language must be zh or en' }];
-		});
-	return requests;
+	return recordRequests(nock(API).persist().get('/avatar/voice').query(true), (path) => {
+		const language = new URL(path, API).searchParams.get('language');
+		return voices[language]
+			? [200, { code: 'success', message: '', data: { audio_list: voices[language] } }]
+			: [400, { code: 'invalid_request', message: 'language must be zh or en' }];
+	});
 }
 
 beforeAll(() => nock.disableNetConnect());

@@ -4,24 +4,33 @@ const nock = require('nock');
 const API = 'https://api.gpt.ge';
 
 /**
- * Intercepts `times` POST /avatar/generation calls. `reply(body, index)` gives [status, body]
- * (default: success with task-<index>). Returns the list the requests are recorded into
- * (its `scope` is the nock scope, for waiting on 'replied').
+ * Answers a nock interceptor with `answer(path, body, index)` ([status, body, headers?]) and
+ * records every request it answers as { method, path, headers, body }, in order. The list's
+ * `scope` is the nock scope, for waiting on 'replied'.
  */
-function interceptGenerate({ times = 1, host = API, reply } = {}) {
+function recordRequests(interceptor, answer) {
 	const requests = [];
-	requests.scope = nock(host)
-		.post('/avatar/generation')
-		.times(times)
-		.reply(function (path, body) {
-			const index = requests.length;
-			requests.push({ method: this.req.method, path, headers: this.req.headers, body });
-			return reply ? reply(body, index) : [200, { code: 'success', message: '', data: `task-${index}` }];
-		});
+	const scope = interceptor.reply(function (path, body) {
+		const index = requests.length;
+		requests.push({ method: this.req.method, path, headers: this.req.headers, body });
+		return answer(path, body, index);
+	});
+	// Not enumerable: the list still compares as a plain array of requests.
+	Object.defineProperty(requests, 'scope', { value: scope });
 	return requests;
 }
 
-module.exports = { API, interceptGenerate };
+/**
+ * Intercepts `times` POST /avatar/generation calls. `reply(body, index)` gives [status, body]
+ * (default: success with task-<index>). Returns the recorded requests.
+ */
+function interceptGenerate({ times = 1, host = API, reply } = {}) {
+	return recordRequests(nock(host).post('/avatar/generation').times(times), (path, body, index) =>
+		reply ? reply(body, index) : [200, { code: 'success', message: '', data: `task-${index}` }],
+	);
+}
+
+module.exports = { API, interceptGenerate, recordRequests };
 
 /**
  * A task that moves through the API's states poll by poll. `states` lists what each poll of
