@@ -8,14 +8,12 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { startStandIn } = require('../stand-in/server');
-const { installPackedPackage } = require('./install-package');
+const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv: baseEnv, runN8n } = require('./n8n');
 
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
-const N8N_BIN = path.join(E2E, 'node_modules/n8n/bin/n8n');
 const USER_FOLDER = path.join(E2E, '.n8n-user');
 const ARTIFACTS = path.join(E2E, 'artifacts');
-const CREDENTIAL = { id: 'gptge-credential', name: 'GPT.GE account', type: 'gptGeApi' };
 const QUEUE = { redisPort: 6399, mainPort: 5699, workerHealthPort: 5698, workerBrokerPort: 5689 };
 
 const results = [];
@@ -31,25 +29,15 @@ async function check(name, fn) {
 	}
 }
 
-const n8nEnv = (extra = {}) => ({
-	...process.env,
-	N8N_USER_FOLDER: USER_FOLDER,
-	N8N_LOG_LEVEL: 'info', // `execute --rawOutput` prints the execution through the logger
-	N8N_DIAGNOSTICS_ENABLED: 'false',
-	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-	N8N_PERSONALIZATION_ENABLED: 'false',
-	N8N_TEMPLATES_ENABLED: 'false',
-	N8N_SECURE_COOKIE: 'false',
-	...extra,
-});
-
-/** An n8n CLI command. Asynchronous: the stand-in API answers from this same process. */
-function n8n(args, env) {
-	return new Promise((resolve, reject) => {
-		const child = startProcess(`n8n ${args[0]}`, process.execPath, [N8N_BIN, ...args], n8nEnv(env));
-		child.on('close', (code) => (code === 0 ? resolve(child.output) : reject(new Error(`n8n ${args.join(' ')} exited ${code}\n${child.output}`))));
+const n8nEnv = (extra = {}) =>
+	baseEnv(USER_FOLDER, {
+		N8N_LOG_LEVEL: 'info', // `execute --rawOutput` prints the execution through the logger
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		...extra,
 	});
-}
+
+const n8n = (args, env) => runN8n(args, n8nEnv(env));
 
 /** The execution JSON `n8n execute --rawOutput` prints after its log lines. */
 async function execute(workflowId) {
@@ -134,7 +122,7 @@ async function main() {
 	const processes = [];
 	try {
 		const credentials = path.join(ARTIFACTS, 'credentials.json');
-		fs.writeFileSync(credentials, JSON.stringify([{ ...CREDENTIAL, data: { apiToken: standIn.token, baseUrl: standIn.url } }]));
+		fs.writeFileSync(credentials, JSON.stringify(gptGeCredential({ apiToken: standIn.token, baseUrl: standIn.url })));
 		await n8n(['import:credentials', `--input=${credentials}`]);
 
 		await check('example "one video per spreadsheet row": task IDs, succeeded, the video file, the row kept', async () => {

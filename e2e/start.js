@@ -7,21 +7,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startStandIn } = require('../stand-in/server');
-const { installPackedPackage } = require('./install-package');
+const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n } = require('./n8n');
 
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
-const N8N_BIN = path.join(E2E, 'node_modules/n8n/bin/n8n');
 const USER_FOLDER = path.join(E2E, '.n8n-local'); // kept between starts: your account and edits stay
 const PORT = Number(process.env.N8N_PORT ?? 5678);
-const env = {
-	...process.env,
-	N8N_USER_FOLDER: USER_FOLDER,
-	N8N_PORT: String(PORT),
-	N8N_DIAGNOSTICS_ENABLED: 'false',
-	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-	N8N_SECURE_COOKIE: 'false',
-};
+const env = n8nEnv(USER_FOLDER, { N8N_PORT: String(PORT) });
 
 async function main() {
 	// This package, packed and installed where n8n loads community packages.
@@ -40,13 +32,9 @@ async function main() {
 		? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' }
 		: { apiToken: standIn.token, baseUrl: standIn.url };
 	const credentials = path.join(artifacts, 'credentials.json');
-	fs.writeFileSync(credentials, JSON.stringify([{ id: 'gptge-credential', name: 'GPT.GE account', type: 'gptGeApi', data }]));
+	fs.writeFileSync(credentials, JSON.stringify(gptGeCredential(data)));
 
-	const n8n = (args) =>
-		new Promise((resolve, reject) => {
-			const child = spawn(process.execPath, [N8N_BIN, ...args], { env, stdio: 'ignore' });
-			child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`n8n ${args[0]} exited ${code}`))));
-		});
+	const n8n = (args) => runN8n(args, env);
 	await n8n(['import:credentials', `--input=${credentials}`]);
 	await n8n(['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`]);
 
