@@ -1,10 +1,16 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /*
  * The spoken-text fields appear under two voice sources and are sent under a different body
  * object for each (create_voice / use_voice). They share one parameter name so a value
  * survives switching the voice source; displayOptions keep exactly one copy active.
  */
+
+/** The languages GPT.GE speaks (zh, en), for every Language field. */
+export const languageOptions: INodePropertyOptions[] = [
+	{ name: 'English', value: 'en' },
+	{ name: 'Chinese', value: 'zh' },
+];
 
 export function languageField(displayOptions: IDisplayOptions, bodyProperty: string): INodeProperties {
 	return {
@@ -14,10 +20,7 @@ export function languageField(displayOptions: IDisplayOptions, bodyProperty: str
 		default: 'en',
 		required: true,
 		description: 'Language of the text to speak',
-		options: [
-			{ name: 'English', value: 'en' },
-			{ name: 'Chinese', value: 'zh' },
-		],
+		options: languageOptions,
 		displayOptions,
 		routing: { send: { type: 'body', property: bodyProperty } },
 	};

@@ -6,6 +6,7 @@ import type {
 	INodePropertyRouting,
 } from 'n8n-workflow';
 import { throwOnApiError } from '../../shared/apiResponse';
+import { languageOptions } from '../../shared/descriptions';
 import { voiceIdsOf, voicesOf } from '../../shared/voices';
 
 const showOnlyForVoiceList = {
@@ -20,10 +21,7 @@ export const voiceListDescription: INodeProperties[] = [
 		type: 'options',
 		default: 'en',
 		description: 'List the voices that speak this language',
-		options: [
-			{ name: 'English', value: 'en' },
-			{ name: 'Chinese', value: 'zh' },
-		],
+		options: languageOptions,
 		displayOptions: { show: showOnlyForVoiceList },
 		routing: { send: { type: 'query', property: 'language' } },
 	},
