@@ -11,6 +11,11 @@ const AUDIO = 'https://cdn.example.com/speech.mp3';
 const SAMPLE = 'https://cdn.example.com/voice-sample.mp3';
 
 const generate = (parameters) => ({ resource: 'avatar', operation: 'generate', ...parameters });
+// What a failed run's error ends with when no task was created.
+const NOTHING_CREATED = '\n\nNo task was created in this run, so nothing was paid for.';
+const MAY_HAVE_CREATED =
+	'The request reached GPT.GE (or may have) but no usable answer came back, so the video may have been created and paid for. ' +
+	"It was not sent again. Check your GPT.GE account's tasks and usage before running this row again.";
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -235,7 +240,8 @@ describe('Avatar → Generate: errors', () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('GPT.GE: Your balance is not enough');
 		expect(error.description).toBe(
-			'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "insufficient_quota".)',
+			'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "insufficient_quota".)' +
+				NOTHING_CREATED,
 		);
 		expect(error.context.itemIndex).toBe(0);
 	});
@@ -253,7 +259,7 @@ describe('Avatar → Generate: errors', () => {
 		expect(requests).toHaveLength(1);
 		expect(error.message).toBe('GPT.GE: Invalid token (request id: 2025)');
 		expect(error.description).toBe(
-			'Check the API token (and the Base URL) in the GPT.GE API credential. (GPT.GE answered with HTTP 401.)',
+			'Check the API token (and the Base URL) in the GPT.GE API credential. (GPT.GE answered with HTTP 401.)' + NOTHING_CREATED,
 		);
 	});
 
@@ -266,15 +272,38 @@ describe('Avatar → Generate: errors', () => {
 		expect(error.description).toMatch(/^Check the API token/);
 	});
 
-	test('429 points at the batching options', async () => {
-		interceptGenerate({ reply: () => [429, { error: { message: 'The system is busy', type: 'rate_limit' } }] });
+	test('429 proves nothing was created: the POST is sent again after Retry-After and succeeds', async () => {
+		const requests = interceptGenerate({
+			times: 2,
+			reply: (body, index) =>
+				index === 0
+					? [429, { error: { message: 'The system is busy', type: 'rate_limit' } }, { 'Retry-After': '0' }]
+					: [200, { code: 'success', message: '', data: 'after-429' }],
+		});
+
+		const output = await run();
+
+		expect(requests.map((request) => request.body)).toStrictEqual(Array(2).fill({ avatar_url: AVATAR, audio_url: AUDIO, no_watermark: false }));
+		expect(output.map((item) => item.json.taskId)).toStrictEqual(['after-429']);
+	});
+
+	test('a 429 that never ends: given up after 12 tries, saying nothing was created and what to do', async () => {
+		const requests = interceptGenerate({
+			times: 20,
+			reply: () => [429, { error: { message: 'The system is busy', type: 'rate_limit' } }, { 'Retry-After': '0' }],
+		});
 
 		const error = await run();
 
+		expect(requests).toHaveLength(12);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('429');
 		expect(error.message).toBe('GPT.GE: The system is busy');
-		expect(error.description).toMatch(/Options → Batching \(items per batch and batch interval\)/);
+		expect(error.description).toBe(
+			'GPT.GE refused the request 12 times for its rate limit, so nothing was created for this item. Run it again later, ' +
+				'or lower Options → Max Requests per Second (in queue mode: on each worker) if other workflows or workers use the same token.' +
+				NOTHING_CREATED,
+		);
 	});
 
 	test('500 with a non-JSON body still reports what the server said', async () => {
@@ -286,7 +315,9 @@ describe('Avatar → Generate: errors', () => {
 		expect(error.httpCode).toBe('500');
 		expect(error.message).toBe('GPT.GE: upstream exploded');
 		expect(error.description).toBe(
-			'The GPT.GE service failed to process the request. Try again later. (GPT.GE answered with HTTP 500.)',
+			'The GPT.GE service failed to process the request. Try again later. (GPT.GE answered with HTTP 500.) ' +
+				MAY_HAVE_CREATED +
+				NOTHING_CREATED,
 		);
 	});
 
@@ -331,7 +362,8 @@ describe('Avatar → Generate: errors', () => {
 			json: { taskId: 'task-1', avatarUrl: 'https://x.example/1.jpg', voiceSource: 'audioUrl', noWatermark: false },
 			pairedItem: { item: 0 },
 		});
-		expect(output[1].json).toStrictEqual({});
+		expect(output[1].json).toStrictEqual({ error: 'GPT.GE: no face found in the image' });
+		expect(output[1].pairedItem).toStrictEqual({ item: 1 });
 		expect(output[1].error).toBeInstanceOf(NodeApiError);
 		expect(output[1].error.message).toBe('GPT.GE: no face found in the image');
 		expect(output[2].json.taskId).toBe('task-3');

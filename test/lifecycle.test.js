@@ -275,7 +275,7 @@ describe('Wait for Completion', () => {
 			await api.close();
 			nock.disableNetConnect();
 		}
-	});
+	}, 20_000); // four back-offs with jitter: about 4.5 s
 
 	test('a 429 with Retry-After pauses at least that long before the next poll', async () => {
 		interceptGenerate({ reply: () => [200, { code: 'success', data: 'patience' }] });

@@ -63,16 +63,37 @@ describe('node description', () => {
 		expect(description.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
 	});
 
-	test("n8n's loader gives it the batching and timeout request options the 429 hint points to", () => {
+	test("n8n's loader gives it the batching and timeout request options (Timeout sets the door's request timeout)", () => {
 		const requestOptions = description.properties.find((property) => property.name === 'requestOptions');
 		const names = requestOptions.options.map((option) => option.displayName);
 		expect(names).toEqual(expect.arrayContaining(['Batching', 'Timeout']));
 	});
 
 	test.each([
-		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark', 'waitForCompletion']],
-		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark', 'waitForCompletion']],
-		['useVoice', ['avatarUrl', 'voiceSource', 'voice', 'language', 'text', 'noWatermark', 'waitForCompletion']],
+		['avatar', 'generate'],
+		['avatar', 'getTask'],
+		['voice', 'list'],
+	])('%s → %s has Options → Max Requests per Second, and sends through the door', (resource, operation) => {
+		const parameters = { resource, operation };
+		const options = description.properties.filter(
+			(property) => property.name === 'options' && NodeHelpers.displayParameter(parameters, property, null, description),
+		);
+		expect(options.map((property) => property.options.map((option) => [option.name, option.type]))).toStrictEqual([
+			[['maxRequestsPerSecond', 'number']],
+		]);
+		const operationProperty = description.properties.find(
+			(property) => property.name === 'operation' && NodeHelpers.displayParameter(parameters, property, null, description),
+		);
+		const { routing } = operationProperty.options.find((option) => option.value === operation);
+		expect(routing.send.paginate).toBe(true);
+		expect(typeof routing.operations.pagination).toBe('function');
+		expect(routing.output.postReceive[0].name).toBe('checkApiAnswer');
+	});
+
+	test.each([
+		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
+		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		['useVoice', ['avatarUrl', 'voiceSource', 'voice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
 	])('with voice source %s the editor shows exactly that source\'s fields', (voiceSource, expected) => {
 		const parameters = { resource: 'avatar', operation: 'generate', voiceSource };
 		const shown = description.properties

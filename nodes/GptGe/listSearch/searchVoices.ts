@@ -1,6 +1,5 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import { apiErrorOf } from '../shared/apiResponse';
-import { gptGeGet } from '../shared/transport';
+import { apiGet } from '../shared/transport';
 import { voiceIdsOf, voiceLanguages, voicesOf, type Voice } from '../shared/voices';
 
 /** Generate's Voice picker: the voices of the chosen language (both when it is an expression). */
@@ -12,9 +11,7 @@ export async function searchVoices(
 	const languages = voiceLanguages.filter((language) => chosen === language);
 	const voices: Voice[] = [];
 	for (const language of languages.length ? languages : voiceLanguages) {
-		const response = await gptGeGet.call(this, '/avatar/voice', { language });
-		const error = apiErrorOf(this.getNode(), response);
-		if (error) throw error;
+		const response = await apiGet(this, '/avatar/voice', { priority: 'normal', qs: { language } });
 		voices.push(...voicesOf(response.body));
 	}
 	const wanted = filter?.trim().toLowerCase() ?? '';

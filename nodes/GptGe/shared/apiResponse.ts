@@ -1,9 +1,7 @@
 import {
 	NodeApiError,
-	type IExecuteSingleFunctions,
 	type IN8nHttpFullResponse,
 	type INode,
-	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
 
@@ -13,7 +11,7 @@ function hintFor(statusCode: number): string {
 		return 'Check the API token (and the Base URL) in the GPT.GE API credential.';
 	}
 	if (statusCode === 429) {
-		return 'GPT.GE is receiving too many requests. Space them out with the node\'s Options → Batching (items per batch and batch interval), or try again later.';
+		return 'GPT.GE kept refusing requests for its rate limit. Try again later, or set Options → Max Requests per Second to your plan\'s limit.';
 	}
 	if (statusCode >= 500) {
 		return 'The GPT.GE service failed to process the request. Try again later.';
@@ -58,20 +56,6 @@ export function apiErrorOf(
 		httpCode: String(statusCode),
 		itemIndex,
 	});
-}
-
-/**
- * `postReceive` step reporting failed calls. The routing asks for `ignoreHttpStatusErrors`,
- * so HTTP errors arrive here too and are reported the same way as `code` failures.
- */
-export async function throwOnApiError(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const error = apiErrorOf(this.getNode(), response, this.getItemIndex());
-	if (error) throw error;
-	return items;
 }
 
 /**

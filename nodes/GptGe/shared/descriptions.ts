@@ -121,3 +121,29 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 		},
 	];
 }
+
+/**
+ * Options of every operation. Without Max Requests per Second the node learns GPT.GE's rate
+ * limit from its answers (see pacer.ts); with it, it never goes faster.
+ */
+export function apiOptionsField(showFor: ShowFor): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [
+			{
+				displayName: 'Max Requests per Second',
+				name: 'maxRequestsPerSecond',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 10,
+				description:
+					"Your GPT.GE plan's rate limit, shared by every run in this n8n process (each queue-mode worker paces itself). Leave it out to let the node learn the limit from GPT.GE's answers.",
+			},
+		],
+	};
+}

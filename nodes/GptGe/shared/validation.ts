@@ -2,7 +2,6 @@ import {
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteSingleFunctions,
-	type IHttpRequestOptions,
 	type INodeProperties,
 } from 'n8n-workflow';
 
@@ -20,32 +19,27 @@ export interface InputProblem {
 /** Looks at one item's input; returns the first problem, if any. */
 export type InputCheck = (input: ItemInput) => InputProblem | undefined;
 
-type PreSendAction = (
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-) => Promise<IHttpRequestOptions>;
-
 // One verdict per node run, shared by the run's items: the engine starts each item's request
 // as soon as that item is built, so without it an invalid later item would be found only after
 // the earlier items had been sent (and paid for).
 const verdictOfRun = new WeakMap<object, NodeOperationError | null>();
 
 /**
- * A `preSend` step that refuses to send anything the API must reject.
- * Under "Continue On Fail" only the item itself is checked (the other items go on);
- * otherwise every item of the run is checked before the first request leaves.
- * `fields` give the display names the error messages use.
+ * The input check of an operation, run by the door before an item's request is sent: the
+ * error to refuse the item with, or null. Under "Continue On Fail" only the item itself is
+ * checked (the other items go on); otherwise every item of the run is checked before the first
+ * request leaves. `fields` give the display names the error messages use.
  */
-export function checkInputBeforeSending(check: InputCheck, fields: INodeProperties[]): PreSendAction {
+export function inputCheck(
+	check: InputCheck,
+	fields: INodeProperties[],
+): (context: IExecuteSingleFunctions) => NodeOperationError | null {
 	const displayNames = new Map(fields.map((field) => [field.name, field.displayName]));
 	const validator: ItemValidator = { check, displayNames };
-	return async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions) {
-		const error = this.continueOnFail()
-			? problemOfItem(this, validator, this.getItemIndex(), this.getNode().parameters)
-			: firstProblemOfRun(this, validator);
-		if (error) throw error;
-		return requestOptions;
-	};
+	return (context) =>
+		context.continueOnFail()
+			? problemOfItem(context, validator, context.getItemIndex(), context.getNode().parameters)
+			: firstProblemOfRun(context, validator);
 }
 
 interface ItemValidator {

@@ -1,17 +1,16 @@
 import {
 	NodeApiError,
 	NodeOperationError,
-	sleep,
 	type IBinaryData,
 	type IDataObject,
 	type IExecuteSingleFunctions,
-	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { apiErrorOf } from './apiResponse';
+import { recordTaskStatus } from './ledger';
+import { DeadlineReached } from './pacer';
 import { isFinal, summarizeTask, type TaskSummary } from './task';
-import { apiBaseUrl, gptGeGet } from './transport';
+import { apiBaseUrl, apiGet, asNodeError, downloadStream, isOutOfTime, pause } from './transport';
 
 interface WaitSettings {
 	intervalMs: number;
@@ -19,8 +18,8 @@ interface WaitSettings {
 	returnLatestOnTimeout: boolean;
 }
 
-/** Longest pause between two polls after transient failures, whatever the interval. */
-const MAX_BACKOFF_MS = 5 * 60_000;
+/** A poll is put off by a progress estimate to at most this many poll intervals. */
+const MAX_ESTIMATE_INTERVALS = 5;
 
 function waitSettingsOf(context: IExecuteSingleFunctions): WaitSettings {
 	const intervalSeconds = context.getNodeParameter('pollInterval', 10) as number;
@@ -32,18 +31,6 @@ function waitSettingsOf(context: IExecuteSingleFunctions): WaitSettings {
 	};
 }
 
-function isTransient(response: IN8nHttpFullResponse): boolean {
-	const { statusCode, body } = response;
-	return statusCode === 429 || statusCode >= 500 || typeof body !== 'object' || body === null;
-}
-
-/** Retry-After in milliseconds, when the API sent it as seconds. */
-function retryAfterMs(response: IN8nHttpFullResponse): number {
-	const header = response.headers?.['retry-after'];
-	const seconds = Number(Array.isArray(header) ? header[0] : header);
-	return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
-
 /** What a wait ends with when the execution is stopped: no retry, no further poll. */
 function cancelled(context: IExecuteSingleFunctions, taskId: string, cause: Error): NodeOperationError {
 	return new NodeOperationError(context.getNode(), cause, {
@@ -52,37 +39,33 @@ function cancelled(context: IExecuteSingleFunctions, taskId: string, cause: Erro
 	});
 }
 
-/** One poll of GET /avatar/task/{id}: a summary, or the transient failure to retry after. */
-async function pollTask(
-	context: IExecuteSingleFunctions,
-	taskId: string,
-): Promise<{ summary: TaskSummary } | { transient: Error; retryAfterMs: number }> {
-	let response: IN8nHttpFullResponse;
-	try {
-		response = await gptGeGet.call(context, `/avatar/task/${encodeURIComponent(taskId)}`);
-	} catch (error) {
-		// No answer at all (network, timeout). A cancelled execution is not retried.
-		if (context.getExecutionCancelSignal()?.aborted) throw cancelled(context, taskId, error as Error);
-		return { transient: error as Error, retryAfterMs: 0 };
-	}
-	const error = apiErrorOf(context.getNode(), response, context.getItemIndex());
-	if (isTransient(response)) {
-		const transient =
-			error ??
-			new NodeApiError(context.getNode(), { body: String(response.body) } as JsonObject, {
-				message: 'GPT.GE answered the task query with a body that is not JSON',
-				itemIndex: context.getItemIndex(),
-			});
-		return { transient, retryAfterMs: retryAfterMs(response) };
-	}
-	if (error) throw error;
-	return { summary: summarizeTask(taskId, (response.body as IDataObject).data) };
+/** Progress seen at a point in time: where the estimate of the time left starts from. */
+interface Sighting {
+	at: number;
+	progress: number;
 }
 
 /**
- * Polls until the task succeeds or fails, or the wait budget runs out. Transient failures
- * (429, 5xx, no answer) are retried with a growing pause; anything else ends the wait.
- * The execution's cancel signal ends the pause and the poll in progress at once.
+ * The pause before the next status check: the poll interval, or longer when the progress so
+ * far says the task cannot be done sooner. Fewer useless polls leave the shared rate limit to
+ * the tasks that are finishing.
+ */
+function nextPollDelay(intervalMs: number, first: Sighting, latest: TaskSummary | undefined): number {
+	const progress = latest?.progress;
+	if (typeof progress !== 'number' || progress <= first.progress || progress >= 100) return intervalMs;
+	const perMs = (progress - first.progress) / (Date.now() - first.at);
+	const estimateMs = (100 - progress) / perMs;
+	return Math.min(Math.max(intervalMs, estimateMs), intervalMs * MAX_ESTIMATE_INTERVALS);
+}
+
+function ledgerStatusOf(summary: TaskSummary): string {
+	return summary.status === 'failed' && summary.failReason ? `failed: ${summary.failReason}` : summary.status;
+}
+
+/**
+ * Polls until the task succeeds or fails, or the wait budget runs out. The door retries a
+ * status check that failed for a passing reason within the budget; anything else ends the
+ * wait. The execution's cancel signal ends the pause and the check in progress at once.
  */
 async function pollUntilFinal(
 	context: IExecuteSingleFunctions,
@@ -91,8 +74,7 @@ async function pollUntilFinal(
 ): Promise<TaskSummary> {
 	const { intervalMs, deadline, returnLatestOnTimeout } = waitSettingsOf(context);
 	const signal = context.getExecutionCancelSignal();
-	let pauseMs = intervalMs;
-	let transientFailures = 0;
+	const first: Sighting = { at: Date.now(), progress: latest?.progress ?? 0 };
 	let lastFailure: Error | undefined;
 
 	while (!latest || !isFinal(latest.status)) {
@@ -103,29 +85,26 @@ async function pollUntilFinal(
 				itemIndex: context.getItemIndex(),
 				description:
 					`Its last known status was "${latest?.status ?? 'not known'}"` +
-					(lastFailure ? ` and the last poll failed: ${lastFailure.message}` : '') +
+					(lastFailure ? ` and the last status check failed: ${lastFailure.message}` : '') +
 					'. Raise "Max Wait", or set "On Timeout" to return the latest status and check again later with Get Task.',
 			});
 		}
 		try {
-			await sleep(Math.min(pauseMs, remainingMs), signal);
+			await pause(Math.min(nextPollDelay(intervalMs, first, latest), remainingMs), signal);
 		} catch (error) {
 			throw cancelled(context, taskId, error as Error);
 		}
-
-		const result = await pollTask(context, taskId);
-		if ('summary' in result) {
-			latest = result.summary;
-			transientFailures = 0;
+		try {
+			const response = await apiGet(context, `/avatar/task/${encodeURIComponent(taskId)}`, {
+				priority: 'background',
+				deadline,
+			});
+			latest = summarizeTask(taskId, (response.body as IDataObject).data);
 			lastFailure = undefined;
-			pauseMs = intervalMs;
-		} else {
-			transientFailures++;
-			lastFailure = result.transient;
-			pauseMs = Math.min(
-				Math.max(intervalMs * 2 ** transientFailures, result.retryAfterMs),
-				MAX_BACKOFF_MS,
-			);
+			recordTaskStatus(context, taskId, ledgerStatusOf(latest), latest.videoUrl);
+		} catch (error) {
+			if (!isOutOfTime(error)) throw asNodeError(context, error);
+			if (!(error instanceof DeadlineReached)) lastFailure = error as Error;
 		}
 	}
 	return { ...latest, timedOut: false };
@@ -141,20 +120,8 @@ async function downloadVideo(
 	const url = /^https?:\/\//i.test(videoUrl)
 		? videoUrl
 		: `${await apiBaseUrl.call(context)}/${videoUrl.replace(/^\/+/, '')}`;
-	try {
-		// httpRequest, not httpRequestWithAuthentication: the CDN never gets the API token.
-		const stream = await context.helpers.httpRequest({ method: 'GET', url, encoding: 'stream' });
-		return await context.helpers.prepareBinaryData(stream, `${summary.taskId}.mp4`, 'video/mp4');
-	} catch (error) {
-		if (context.getExecutionCancelSignal()?.aborted) {
-			throw cancelled(context, summary.taskId, error as Error);
-		}
-		throw new NodeApiError(context.getNode(), error as JsonObject, {
-			message: `Could not download the video of task ${summary.taskId}`,
-			description: `Downloading ${url} failed: ${(error as Error).message}`,
-			itemIndex: context.getItemIndex(),
-		});
-	}
+	const stream = await downloadStream(context, url, `the video of task ${summary.taskId}`);
+	return await context.helpers.prepareBinaryData(stream as Buffer, `${summary.taskId}.mp4`, 'video/mp4');
 }
 
 /**

@@ -6,10 +6,12 @@ import type {
 	INodePropertyRouting,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import { throwOnApiError, taskIdOf } from '../../shared/apiResponse';
+import { taskIdOf } from '../../shared/apiResponse';
+import { recordCreatedTask } from '../../shared/ledger';
+import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
 import {
 	checkHttpUrl,
-	checkInputBeforeSending,
+	inputCheck,
 	checkNotEmpty,
 	checkOneOf,
 	checkVoiceIds,
@@ -17,7 +19,7 @@ import {
 	type InputProblem,
 	type ItemInput,
 } from '../../shared/validation';
-import { languageField, speechTextField, waitAndDownloadFields } from '../../shared/descriptions';
+import { apiOptionsField, languageField, speechTextField, waitAndDownloadFields } from '../../shared/descriptions';
 import { waitForTask } from '../../shared/waiting';
 
 const showOnlyForGenerate = {
@@ -149,6 +151,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		routing: { send: { type: 'body', property: 'no_watermark' } },
 	},
 	...waitAndDownloadFields(showOnlyForGenerate, true),
+	apiOptionsField(showOnlyForGenerate),
 ];
 
 const languages = ['zh', 'en'] as const;
@@ -185,6 +188,8 @@ async function toTaskItem(
 			itemIndex: this.getItemIndex(),
 		});
 	}
+	// Paid for from here on: the run's errors list it even if this item fails later.
+	recordCreatedTask(this, taskId);
 	return [
 		{
 			json: {
@@ -202,13 +207,16 @@ export const avatarGenerateRouting: INodePropertyRouting = {
 	request: {
 		method: 'POST',
 		url: '/avatar/generation',
-		// HTTP errors reach throwOnApiError, which reports them with the API's own message.
-		ignoreHttpStatusErrors: true,
 	},
-	send: {
-		preSend: [checkInputBeforeSending(checkGenerateInput, avatarGenerateDescription)],
+	// The door (shared/transport.ts) sends it: paced, never repeated once it may have created a task.
+	send: { paginate: true },
+	operations: {
+		pagination: sendThroughDoor({
+			createsTask: true,
+			checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription),
+		}),
 	},
 	output: {
-		postReceive: [throwOnApiError, toTaskItem, waitForTask],
+		postReceive: [checkApiAnswer, toTaskItem, waitForTask],
 	},
 };

@@ -5,10 +5,10 @@ import type {
 	INodeProperties,
 	INodePropertyRouting,
 } from 'n8n-workflow';
-import { throwOnApiError } from '../../shared/apiResponse';
-import { waitAndDownloadFields } from '../../shared/descriptions';
+import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
 import { summarizeTask } from '../../shared/task';
-import { checkInputBeforeSending, checkNotEmpty } from '../../shared/validation';
+import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
+import { checkNotEmpty, inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
 
 const showOnlyForGetTask = {
@@ -29,6 +29,7 @@ export const avatarGetTaskDescription: INodeProperties[] = [
 		routing: { request: { url: '=/avatar/task/{{ encodeURIComponent($value) }}' } },
 	},
 	...waitAndDownloadFields(showOnlyForGetTask, false),
+	apiOptionsField(showOnlyForGetTask),
 ];
 
 /** The task, normalised, paired with the input item that named it. */
@@ -45,14 +46,15 @@ async function toTaskSummaryItem(
 export const avatarGetTaskRouting: INodePropertyRouting = {
 	request: {
 		method: 'GET',
-		ignoreHttpStatusErrors: true,
 	},
-	send: {
-		preSend: [
-			checkInputBeforeSending((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription),
-		],
+	send: { paginate: true },
+	operations: {
+		pagination: sendThroughDoor({
+			createsTask: false,
+			checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription),
+		}),
 	},
 	output: {
-		postReceive: [throwOnApiError, toTaskSummaryItem, waitForTask],
+		postReceive: [checkApiAnswer, toTaskSummaryItem, waitForTask],
 	},
 };

@@ -5,8 +5,8 @@ import type {
 	INodeProperties,
 	INodePropertyRouting,
 } from 'n8n-workflow';
-import { throwOnApiError } from '../../shared/apiResponse';
-import { languageOptions } from '../../shared/descriptions';
+import { apiOptionsField, languageOptions } from '../../shared/descriptions';
+import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
 import { voiceIdsOf, voicesOf } from '../../shared/voices';
 
 const showOnlyForVoiceList = {
@@ -25,6 +25,7 @@ export const voiceListDescription: INodeProperties[] = [
 		displayOptions: { show: showOnlyForVoiceList },
 		routing: { send: { type: 'query', property: 'language' } },
 	},
+	apiOptionsField(showOnlyForVoiceList),
 ];
 
 /** One item per voice, with `voice` ready for Generate's Voice field (By IDs). */
@@ -43,9 +44,10 @@ export const voiceListRouting: INodePropertyRouting = {
 	request: {
 		method: 'GET',
 		url: '/avatar/voice',
-		ignoreHttpStatusErrors: true,
 	},
+	send: { paginate: true },
+	operations: { pagination: sendThroughDoor({ createsTask: false }) },
 	output: {
-		postReceive: [throwOnApiError, toVoiceItems],
+		postReceive: [checkApiAnswer, toVoiceItems],
 	},
 };

@@ -1,0 +1,91 @@
+import type { IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/*
+ * Every task a run creates is paid for. n8n fails a node with the error of its first failed
+ * item once all items have settled, and drops the other items' results; so the run keeps a
+ * ledger of the tasks it created and every error it may raise lists them, as they stand when
+ * n8n shows the error. A user can then resume with Get Task instead of paying again.
+ */
+
+interface CreatedTask {
+	taskId: string;
+	status?: string;
+	videoUrl?: string | null;
+}
+
+interface RunLedger {
+	tasks: Map<number, CreatedTask>;
+}
+
+// Keyed by the run's execute data: one object per node run, shared by its items.
+const ledgers = new WeakMap<object, RunLedger>();
+
+function ledgerOf(context: IExecuteSingleFunctions): RunLedger | undefined {
+	const run = context.getExecuteData();
+	if (!run) return undefined;
+	let ledger = ledgers.get(run);
+	if (!ledger) {
+		ledger = { tasks: new Map() };
+		ledgers.set(run, ledger);
+	}
+	return ledger;
+}
+
+/** Notes that this item created the task (called as soon as its ID is known). */
+export function recordCreatedTask(context: IExecuteSingleFunctions, taskId: string) {
+	ledgerOf(context)?.tasks.set(context.getItemIndex(), { taskId });
+}
+
+/** Notes what waiting found out about this item's task. */
+export function recordTaskStatus(
+	context: IExecuteSingleFunctions,
+	taskId: string,
+	status: string,
+	videoUrl?: string | null,
+) {
+	const tasks = ledgerOf(context)?.tasks;
+	const entry = tasks?.get(context.getItemIndex());
+	if (entry?.taskId === taskId) Object.assign(entry, { status, videoUrl });
+}
+
+/** The task this item created, if any. */
+export function createdTaskOf(context: IExecuteSingleFunctions): string | undefined {
+	return ledgerOf(context)?.tasks.get(context.getItemIndex())?.taskId;
+}
+
+function describeLedger(ledger: RunLedger): string {
+	if (!ledger.tasks.size) return 'No task was created in this run, so nothing was paid for.';
+	const lines = [...ledger.tasks.entries()]
+		.sort(([a], [b]) => a - b)
+		.map(([itemIndex, { taskId, status, videoUrl }]) => {
+			const details = [status, videoUrl].filter(Boolean).join(', ');
+			return `item ${itemIndex} → ${taskId}${details ? ` (${details})` : ''}`;
+		});
+	return (
+		`Tasks this run created (${ledger.tasks.size}, already paid for). ` +
+		'Do not generate these rows again: check them with Avatar → Get Task.\n' +
+		lines.join('\n')
+	);
+}
+
+/**
+ * Makes the error's description end with the run's ledger, read when the error is shown, so
+ * it lists the tasks that other items created after this one failed.
+ */
+export function withLedger<T extends NodeApiError | NodeOperationError>(
+	context: IExecuteSingleFunctions,
+	error: T,
+): T {
+	const ledger = ledgerOf(context);
+	if (!ledger || Object.getOwnPropertyDescriptor(error, 'description')?.get) return error;
+	let ownDescription = error.description;
+	Object.defineProperty(error, 'description', {
+		configurable: true,
+		enumerable: true,
+		get: () => [ownDescription, describeLedger(ledger)].filter(Boolean).join('\n\n'),
+		set: (value: string | null | undefined) => {
+			ownDescription = value;
+		},
+	});
+	return error;
+}

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { sleep } from 'n8n-workflow';
+
+/*
+ * Spaces out the requests to one GPT.GE account so a bulk run stays under the gateway's rate
+ * limit without being told what it is. One pacer per base URL and token, shared by every item
+ * and every run in this process. It learns the limit from the answers: it starts modestly,
+ * doubles its rate every second while nothing is refused, and on a 429 falls back below the
+ * rate that was accepted in the last second, pauses for Retry-After (with jitter, so several
+ * workers behind one limit do not return in step) and then probes upwards slowly.
+ */
+
+/** Requests per second before anything is known about the limit. */
+const START_RATE = 5;
+const MIN_RATE = 0.2;
+/** After a 429: this share of the rate the API accepted in the last second. */
+const BACKOFF = 0.9;
+/** Below this share of the learnt limit the rate recovers quickly; above it, it probes. */
+const RECOVERED = 0.97;
+/** Rate added per accepted request while probing above the learnt limit: slow, per second. */
+const PROBE_PER_SECOND = 0.15;
+/** Pause after a 429 without Retry-After. */
+const DEFAULT_PAUSE_MS = 1000;
+/** Longest single nap of the dispatcher, so a cancelled or expired waiter leaves promptly. */
+const MAX_NAP_MS = 200;
+
+/** Status checks yield to everything else: a create or a list call is never queued behind them. */
+export type Priority = 'normal' | 'background';
+
+interface Waiter {
+	priority: Priority;
+	deadline: number;
+	grant: (permittedAt: number) => void;
+	refuse: (reason: Error) => void;
+}
+
+export class DeadlineReached extends Error {
+	constructor() {
+		super('The wait ended before the request could be sent');
+	}
+}
+
+export class Pacer {
+	/** Permits per second now. */
+	rate: number;
+
+	/** The rate the API accepted when it last refused one: what was learnt about the limit. */
+	limit: number | undefined;
+
+	private maximum: number | undefined;
+
+	private nextPermitAt = 0;
+
+	private pausedUntil = 0;
+
+	/** When the rate was last cut: 429s for requests permitted before it are one event. */
+	private cutAt = 0;
+
+	/** Permit times of accepted requests in the last second. */
+	private acceptedAt: number[] = [];
+
+	private waiters: Waiter[] = [];
+
+	private dispatching = false;
+
+	constructor(maximum?: number) {
+		this.maximum = maximum;
+		this.rate = maximum ?? START_RATE;
+	}
+
+	/**
+	 * Resolves with the permit time when this request may be sent. Rejects with the signal's
+	 * reason when the execution is cancelled, or DeadlineReached when `deadline` passes first.
+	 */
+	async permit(priority: Priority, signal?: AbortSignal, deadline = Infinity): Promise<number> {
+		if (signal?.aborted) throw signal.reason;
+		return await new Promise<number>((resolve, reject) => {
+			const onAbort = () => {
+				this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
+				reject(signal?.reason);
+			};
+			const waiter: Waiter = {
+				priority,
+				deadline,
+				grant: (permittedAt) => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve(permittedAt);
+				},
+				refuse: (reason) => {
+					signal?.removeEventListener('abort', onAbort);
+					reject(reason);
+				},
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			// Normal requests go before every waiting status check, in arrival order otherwise.
+			const firstBackground = this.waiters.findIndex((candidate) => candidate.priority === 'background');
+			if (priority === 'normal' && firstBackground >= 0) this.waiters.splice(firstBackground, 0, waiter);
+			else this.waiters.push(waiter);
+			void this.dispatch();
+		});
+	}
+
+	/** The user's known limit (Max Requests per Second), or undefined to learn it. */
+	setMaximum(maximum: number | undefined) {
+		if (maximum === this.maximum) return;
+		this.maximum = maximum;
+		this.rate = maximum ?? Math.min(this.rate, this.limit ?? START_RATE);
+	}
+
+	/** The API answered a request sent at `permittedAt` with something other than 429. */
+	accepted(permittedAt: number) {
+		const now = Date.now();
+		this.acceptedAt.push(permittedAt);
+		while (this.acceptedAt.length && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
+		if (this.limit === undefined) {
+			// Nothing refused yet: one more per accepted request doubles the rate every second.
+			this.rate += 1;
+		} else if (this.rate < this.limit * RECOVERED) {
+			this.rate += Math.max(0.05, this.limit / 50);
+		} else {
+			this.rate += PROBE_PER_SECOND / this.rate;
+			if (this.rate > this.limit) this.limit = this.rate;
+		}
+		if (this.maximum !== undefined) this.rate = Math.min(this.rate, this.maximum);
+	}
+
+	/** The API answered a request sent at `permittedAt` with 429, and Retry-After if it said. */
+	refused(permittedAt: number, retryAfterMs = DEFAULT_PAUSE_MS) {
+		const now = Date.now();
+		const jitter = 1 + Math.random() * 0.25;
+		this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs * jitter);
+		// Requests already on their way when the rate was cut tell nothing new.
+		if (permittedAt < this.cutAt) return;
+		this.cutAt = now;
+		while (this.acceptedAt.length && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
+		const acceptedRate = this.acceptedAt.length || this.rate;
+		this.limit = Math.max(MIN_RATE, Math.min(this.rate, acceptedRate));
+		this.rate = Math.max(MIN_RATE, this.limit * BACKOFF);
+		this.acceptedAt = [];
+	}
+
+	/** Hands out permits one interval apart, in priority order, while anyone waits. */
+	private async dispatch() {
+		if (this.dispatching) return;
+		this.dispatching = true;
+		try {
+			while (this.waiters.length) {
+				const now = Date.now();
+				this.dropExpired(now);
+				if (!this.waiters.length) break;
+				const due = Math.max(this.nextPermitAt, this.pausedUntil);
+				if (due > now) {
+					await sleep(Math.min(due - now, MAX_NAP_MS));
+					continue;
+				}
+				const interval = 1000 / this.rate;
+				// Keep the schedule when a nap overslept, but never bank more than one permit.
+				this.nextPermitAt = Math.max(this.nextPermitAt, now - interval) + interval;
+				this.waiters.shift()?.grant(now);
+			}
+		} finally {
+			this.dispatching = false;
+		}
+	}
+
+	private dropExpired(now: number) {
+		const expired = this.waiters.filter((waiter) => waiter.deadline <= now);
+		if (!expired.length) return;
+		this.waiters = this.waiters.filter((waiter) => waiter.deadline > now);
+		for (const waiter of expired) waiter.refuse(new DeadlineReached());
+	}
+}
+
+const pacers = new Map<string, Pacer>();
+
+/** The pacer of one account: the same base URL and token share one, across runs. */
+export function pacerFor(baseUrl: string, token: string, maximum?: number): Pacer {
+	// A digest, so the map holds no token.
+	const key = createHash('sha256').update(`${baseUrl}\n${token}`).digest('hex');
+	let pacer = pacers.get(key);
+	if (!pacer) {
+		pacer = new Pacer(maximum);
+		pacers.set(key, pacer);
+	}
+	pacer.setMaximum(maximum);
+	return pacer;
+}
+
+/** Forgets what was learnt about every account (tests start each case from scratch). */
+export function forgetPacers() {
+	pacers.clear();
+}
