@@ -6,7 +6,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startStandIn } = require('../stand-in/server');
+const { optionsFromEnv, startStandIn } = require('../stand-in/server');
 const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n } = require('./n8n');
 
 const E2E = __dirname;
@@ -24,9 +24,11 @@ async function main() {
 	const standIn = token
 		? undefined
 		: await startStandIn({
-				port: Number(process.env.STAND_IN_PORT ?? 4010),
-				cdnPort: Number(process.env.STAND_IN_CDN_PORT ?? 4011),
-				taskDurationMs: Number(process.env.STAND_IN_TASK_SECONDS ?? 20) * 1000,
+				port: 4010,
+				cdnPort: 4011,
+				taskDurationMs: 20_000,
+				// STAND_IN_* variables, read as `node stand-in/server.js` reads them (see stand-in/README.md).
+				...optionsFromEnv(process.env),
 			});
 	const data = token
 		? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' }

@@ -49,18 +49,109 @@ const defaultFailWhen = (body) =>
 		? 'No face detected in the avatar image'
 		: undefined;
 
-async function startStandIn(options = {}) {
-	const {
-		port = 0,
-		cdnPort = 0,
-		token = 'stand-in-token',
-		taskDurationMs = 3000,
-		taskShape = 'envelope',
-		failWhen = defaultFailWhen,
-	} = options;
-	if (!['envelope', 'flat', 'alternate'].includes(taskShape)) {
-		throw new TypeError(`taskShape must be 'envelope', 'flat' or 'alternate', not '${taskShape}'`);
+// A row the API refuses outright (400, no task, nothing billed), the way it refuses a photo it
+// cannot download: a bulk run must report it and go on, never retry it.
+const defaultRejectWhen = (body) =>
+	typeof body.avatar_url === 'string' && body.avatar_url.includes('rejected')
+		? 'avatar_url could not be read: the image host answered 403 Forbidden'
+		: undefined;
+
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+const WINDOW_MS = 1000;
+
+// The options that can change while the stand-in runs (configure(), POST /__stand-in/settings),
+// each with its default and a check that returns the value to store or throws.
+const SETTINGS = {
+	taskDurationMs: [3000, (value) => nonNegative(value, 'taskDurationMs')],
+	taskShape: [
+		'envelope',
+		(value) => {
+			if (!['envelope', 'flat', 'alternate'].includes(value)) {
+				throw new TypeError(`taskShape must be 'envelope', 'flat' or 'alternate', not '${value}'`);
+			}
+			return value;
+		},
+	],
+	failWhen: [defaultFailWhen, (value) => aFunction(value, 'failWhen')],
+	rejectWhen: [defaultRejectWhen, (value) => aFunction(value, 'rejectWhen')],
+	rateLimitPerSecond: [0, (value) => wholeNumber(value, 'rateLimitPerSecond')],
+	stallTaskQueries: [false, (value) => aBoolean(value, 'stallTaskQueries')],
+	redirect: [
+		0,
+		(value) => {
+			if (value === 0 || value === false || value === null) return 0;
+			return redirectStatus(value, 'redirect');
+		},
+	],
+	redirectPaths: [
+		null,
+		(value) => {
+			if (value === null) return null;
+			const list = typeof value === 'string' ? splitList(value) : value;
+			const prefixes =
+				Array.isArray(list) && list.every((item) => typeof item === 'string' && item.startsWith('/'));
+			if (!prefixes || list.length === 0) {
+				throw new TypeError(
+					'redirectPaths must be null (every API route) or a non-empty list of path prefixes starting with /',
+				);
+			}
+			return [...list];
+		},
+	],
+	taskQueryFaultRate: [
+		0,
+		(value) => {
+			if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+				throw new TypeError(`taskQueryFaultRate must be a number from 0 to 1, not ${JSON.stringify(value)}`);
+			}
+			return value;
+		},
+	],
+	randomSeed: [undefined, (value) => wholeNumber(value, 'randomSeed', 2 ** 32 - 1)],
+};
+// Functions cannot travel as JSON: configure() sets them, the settings endpoint neither shows nor takes them.
+const FUNCTION_SETTINGS = ['failWhen', 'rejectWhen'];
+const START_ONLY = ['port', 'cdnPort', 'token'];
+
+// Environment variable → option, for `node stand-in/server.js` and `npm start` alike.
+const ENV_OPTIONS = [
+	['STAND_IN_PORT', 'port', (text) => wholeNumber(toNumber(text), 'port', 65535)],
+	['STAND_IN_CDN_PORT', 'cdnPort', (text) => wholeNumber(toNumber(text), 'cdnPort', 65535)],
+	['STAND_IN_TOKEN', 'token', (text) => text],
+	['STAND_IN_TASK_SECONDS', 'taskDurationMs', (text) => toNumber(text) * 1000],
+	['STAND_IN_RATE_LIMIT', 'rateLimitPerSecond', toNumber],
+	['STAND_IN_STALL_TASK_QUERIES', 'stallTaskQueries', toFlag],
+	['STAND_IN_REDIRECT', 'redirect', toNumber],
+	['STAND_IN_REDIRECT_PATHS', 'redirectPaths', splitList],
+	['STAND_IN_TASK_FAULT_RATE', 'taskQueryFaultRate', toNumber],
+	['STAND_IN_SEED', 'randomSeed', toNumber],
+];
+
+/** The startStandIn options set in `env` (unset or empty variables are left out); throws on a bad value. */
+function optionsFromEnv(env = process.env) {
+	const options = {};
+	for (const [name, option, parse] of ENV_OPTIONS) {
+		const text = env[name];
+		if (text === undefined || text.trim() === '') continue;
+		try {
+			const value = parse(text.trim());
+			options[option] = SETTINGS[option] ? SETTINGS[option][1](value) : value;
+		} catch (error) {
+			throw new TypeError(`${name}=${text}: ${error.message}`);
+		}
 	}
+	return options;
+}
+
+async function startStandIn(options = {}) {
+	const { port = 0, cdnPort = 0, token = 'stand-in-token' } = options;
+	let settings = checkSettings(
+		Object.fromEntries(Object.entries(SETTINGS).map(([name, [fallback]]) => [name, fallback])),
+		Object.fromEntries(Object.entries(options).filter(([name]) => !START_ONLY.includes(name))),
+	);
+	// Without a seed, pick one, and show it in the settings so a run can be repeated.
+	if (settings.randomSeed === undefined) settings.randomSeed = crypto.randomInt(0, 2 ** 32);
+	let random = seededRandom(settings.randomSeed);
 
 	const requests = [];
 	const cdnRequests = [];
@@ -68,6 +159,15 @@ async function startStandIn(options = {}) {
 	let faults = [];
 	// Delayed answers must not keep the process (or jest) alive after close().
 	const pendingTimers = new Set();
+	// Arrival times (performance.now()) of the requests the rate limit let through, oldest first;
+	// those before acceptedHead have left the window.
+	let accepted = [];
+	let acceptedHead = 0;
+	const byStatus = {};
+	// Canonical JSON of every body that created a task: a second create with the same body is
+	// a video paid twice.
+	const createdBodies = new Set();
+	let duplicateCreates = 0;
 
 	const apiServer = http.createServer((req, res) => {
 		handleApiRequest(req, res).catch((error) => {
@@ -78,8 +178,9 @@ async function startStandIn(options = {}) {
 	const cdnServer = http.createServer((req, res) => {
 		readBody(req).then(
 			(rawBody) => {
-				cdnRequests.push(recordOf(req, rawBody));
-				handleCdnRequest(req, res);
+				const record = recordOf(req, rawBody);
+				cdnRequests.push(record);
+				record.status = handleCdnRequest(req, res);
 			},
 			() => res.destroy(),
 		);
@@ -104,16 +205,56 @@ async function startStandIn(options = {}) {
 
 		if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, pathname, rawBody);
 
-		requests.push(recordOf(req, rawBody));
+		const record = recordOf(req, rawBody);
+		record.status = null; // until answered
+		requests.push(record);
+		let outcome;
+		try {
+			outcome = await answerApi(req, res, { pathname, searchParams, rawBody });
+		} catch (error) {
+			if (!res.headersSent) sendJson(res, 500, gatewayError(String(error), 'stand_in_error'));
+			else res.destroy();
+		}
+		// Set after the answer is written but before the event loop can deliver it to a client.
+		const status = typeof outcome === 'string' ? outcome : res.headersSent ? res.statusCode : 'reset';
+		record.status = status;
+		byStatus[status] = (byStatus[status] || 0) + 1;
+	}
+
+	// Answers one API request; returns 'stalled', 'reset' or 'aborted' when it sent no status.
+	async function answerApi(req, res, { pathname, searchParams, rawBody }) {
+		// The gateway limits first: before faults, before it looks at the token.
+		const retryAfter = rateLimitRetryAfter();
+		if (retryAfter) {
+			return sendJson(
+				res,
+				429,
+				gatewayError(
+					`Rate limit reached: at most ${settings.rateLimitPerSecond} requests per second`,
+					'new_api_error',
+					'rate_limit_exceeded',
+				),
+				{ 'retry-after': String(retryAfter) },
+			);
+		}
 
 		const fault = takeFault(req.method, pathname);
 		if (fault && fault.delayMs) await sleep(fault.delayMs);
-		if (res.destroyed) return;
+		if (res.destroyed) return 'aborted';
+		if (fault && fault.stall) return 'stalled';
+		if (fault && fault.redirect) return sendRedirect(res, fault.redirect, fault.location || cdnUrl + req.url);
 		if (fault && fault.malformed) {
 			res.writeHead(fault.status || 200, { 'content-type': 'application/json' });
 			return res.end('{"code":"success", broken');
 		}
 		if (fault && fault.status) return sendFault(res, fault);
+
+		if (
+			settings.redirect &&
+			(!settings.redirectPaths || settings.redirectPaths.some((prefix) => pathname.startsWith(prefix)))
+		) {
+			return sendRedirect(res, settings.redirect, cdnUrl + req.url);
+		}
 
 		const route = findRoute(req.method, pathname);
 		if (!route) {
@@ -127,6 +268,25 @@ async function startStandIn(options = {}) {
 			return sendJson(res, 401, gatewayError('Invalid token', 'new_api_error', 'invalid_token'));
 		}
 		return route.handle(res, { rawBody, searchParams, params: route.params });
+	}
+
+	// 0 when the request may pass (and then it counts in the window), else the Retry-After seconds.
+	function rateLimitRetryAfter() {
+		const limit = settings.rateLimitPerSecond;
+		if (!limit) return 0;
+		const now = performance.now();
+		while (acceptedHead < accepted.length && accepted[acceptedHead] <= now - WINDOW_MS) acceptedHead += 1;
+		// Drop the expired times now and then, so a long run does not keep them all.
+		if (acceptedHead > 1024 && acceptedHead * 2 > accepted.length) {
+			accepted = accepted.slice(acceptedHead);
+			acceptedHead = 0;
+		}
+		if (accepted.length - acceptedHead >= limit) {
+			// A slot frees when the limit-th newest accepted request leaves the window.
+			return Math.max(1, Math.ceil((accepted[accepted.length - limit] + WINDOW_MS - now) / 1000));
+		}
+		accepted.push(now);
+		return 0;
 	}
 
 	function findRoute(method, pathname) {
@@ -149,7 +309,7 @@ async function startStandIn(options = {}) {
 		} catch {
 			return sendInvalid(res, 'request body is not valid JSON');
 		}
-		const problem = validateGeneration(body);
+		const problem = validateGeneration(body) || settings.rejectWhen(body);
 		if (problem) return sendInvalid(res, problem);
 
 		const taskId = crypto.randomBytes(16).toString('hex');
@@ -158,17 +318,39 @@ async function startStandIn(options = {}) {
 			sequence: tasks.size,
 			body,
 			submittedAt: Date.now(),
-			failReason: failWhen(body) || undefined,
+			failReason: settings.failWhen(body) || undefined,
 		});
+		const bodyKey = canonicalJson(body);
+		if (createdBodies.has(bodyKey)) duplicateCreates += 1;
+		else createdBodies.add(bodyKey);
 		return sendJson(res, 200, { code: 'success', message: '', data: taskId });
 	}
 
 	function queryTask(res, { params }) {
+		// An upstream that hangs: the gateway holds the connection and never answers.
+		if (settings.stallTaskQueries) return 'stalled';
+		if (settings.taskQueryFaultRate > 0) {
+			const draw = random();
+			if (draw < settings.taskQueryFaultRate / 2) {
+				return sendJson(
+					res,
+					500,
+					gatewayError('upstream error: do request failed', 'new_api_error', 'do_request_failed'),
+				);
+			}
+			if (draw < settings.taskQueryFaultRate) {
+				// A TCP RST, so the client sees ECONNRESET rather than a clean close.
+				if (res.socket) res.socket.resetAndDestroy();
+				else res.destroy();
+				return 'reset';
+			}
+		}
 		const task = tasks.get(params.taskId);
 		if (!task) {
 			return sendJson(res, 404, { code: 'task_not_exist', message: 'task_not_exist', data: null });
 		}
 		const view = describeTask(task);
+		const { taskShape } = settings;
 		const useEnvelope = taskShape === 'envelope' || (taskShape === 'alternate' && task.sequence % 2 === 0);
 		const data = useEnvelope
 			? {
@@ -188,6 +370,7 @@ async function startStandIn(options = {}) {
 
 	// The task's state is a pure function of the time since it was submitted.
 	function describeTask(task) {
+		const { taskDurationMs } = settings;
 		const elapsed = Date.now() - task.submittedAt;
 		const fraction = taskDurationMs > 0 ? elapsed / taskDurationMs : 1;
 		const startedAt = fraction >= 0.3 ? task.submittedAt + 0.3 * taskDurationMs : undefined;
@@ -229,14 +412,23 @@ async function startStandIn(options = {}) {
 		return sendJson(res, 200, { code: 'success', message: '', data: { audio_list: audioList } });
 	}
 
+	// Returns the status it answered with, for the request record.
 	function handleCdnRequest(req, res) {
 		const { pathname } = new URL(req.url, cdnUrl);
 		if ((req.method === 'GET' || req.method === 'HEAD') && /^\/videos\/[^/]+\.mp4$/.test(pathname)) {
 			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': SAMPLE_VIDEO.length });
-			return res.end(req.method === 'HEAD' ? undefined : SAMPLE_VIDEO);
+			res.end(req.method === 'HEAD' ? undefined : SAMPLE_VIDEO);
+			return 200;
+		}
+		// Where a redirected create lands when a client follows the API's redirect: it "works",
+		// and cdnRequests shows the request and whatever Authorization header came with it.
+		if (req.method === 'POST' && pathname === '/avatar/generation') {
+			sendJson(res, 200, { code: 'success', message: '', data: 'redirected-task' });
+			return 200;
 		}
 		res.writeHead(404, { 'content-type': 'text/plain' });
-		return res.end('Not Found');
+		res.end('Not Found');
+		return 404;
 	}
 
 	function handleControl(req, res, pathname, rawBody) {
@@ -260,6 +452,25 @@ async function startStandIn(options = {}) {
 		if (pathname === '/__stand-in/cdn-requests' && req.method === 'GET') {
 			return sendJson(res, 200, cdnRequests);
 		}
+		if (pathname === '/__stand-in/settings' && req.method === 'GET') {
+			return sendJson(res, 200, publicSettings());
+		}
+		if (pathname === '/__stand-in/settings' && req.method === 'POST') {
+			try {
+				const partial = JSON.parse(rawBody);
+				if (!isPlainObject(partial)) throw new TypeError('settings must be a JSON object');
+				const functions = FUNCTION_SETTINGS.filter((name) => name in partial);
+				if (functions.length) {
+					throw new TypeError(`${functions.join(', ')} can only be set with configure() in JS`);
+				}
+				return sendJson(res, 200, configure(partial));
+			} catch (error) {
+				return sendJson(res, 400, { error: error.message });
+			}
+		}
+		if (pathname === '/__stand-in/counts' && req.method === 'GET') {
+			return sendJson(res, 200, counts());
+		}
 		return sendJson(res, 404, { error: `no control endpoint ${req.method} ${pathname}` });
 	}
 
@@ -267,15 +478,30 @@ async function startStandIn(options = {}) {
 		if (!fault || typeof fault !== 'object' || Array.isArray(fault)) {
 			throw new TypeError('a fault must be an object');
 		}
-		const { method, path: pathMatch, status, retryAfter, delayMs, malformed, times = Infinity } = fault;
+		const {
+			method,
+			path: pathMatch,
+			status,
+			retryAfter,
+			delayMs,
+			malformed,
+			stall,
+			redirect,
+			location,
+			times = Infinity,
+		} = fault;
 		if (pathMatch !== undefined && typeof pathMatch !== 'string' && !(pathMatch instanceof RegExp)) {
 			throw new TypeError('fault.path must be a string prefix or a RegExp');
 		}
 		if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
 			throw new TypeError('fault.status must be an HTTP status code');
 		}
-		if (!status && !delayMs && !malformed) {
-			throw new TypeError('a fault needs status, delayMs or malformed');
+		if (redirect !== undefined) redirectStatus(redirect, 'fault.redirect');
+		if (location !== undefined && typeof location !== 'string') {
+			throw new TypeError('fault.location must be a URL string');
+		}
+		if (!status && !delayMs && !malformed && stall !== true && !redirect) {
+			throw new TypeError('a fault needs status, delayMs, malformed, stall or redirect');
 		}
 		faults.push({
 			method: method && method.toUpperCase(),
@@ -284,6 +510,9 @@ async function startStandIn(options = {}) {
 			retryAfter,
 			delayMs,
 			malformed: malformed === true,
+			stall: stall === true,
+			redirect,
+			location,
 			remaining: times === null ? Infinity : times,
 		});
 	}
@@ -316,13 +545,62 @@ async function startStandIn(options = {}) {
 		});
 	}
 
+	/** Changes settings while running; returns them all. Checks everything before changing anything. */
+	function configure(partial) {
+		if (!isPlainObject(partial)) throw new TypeError('configure() takes an object of settings');
+		const startOnly = Object.keys(partial).filter((name) => START_ONLY.includes(name));
+		if (startOnly.length) throw new TypeError(`${startOnly.join(', ')} can only be set at start`);
+		settings = checkSettings(settings, partial);
+		// Setting a seed (even the same one) restarts its sequence, so a run can be replayed.
+		if (partial.randomSeed !== undefined) random = seededRandom(settings.randomSeed);
+		return publicSettings();
+	}
+
+	function publicSettings() {
+		return Object.fromEntries(
+			Object.entries(settings)
+				.filter(([name]) => !FUNCTION_SETTINGS.includes(name))
+				.map(([name, value]) => [name, Array.isArray(value) ? [...value] : value]),
+		);
+	}
+
+	function counts() {
+		return { requests: requests.length, byStatus: { ...byStatus }, created: tasks.size, duplicateCreates };
+	}
+
 	async function close() {
 		for (const timer of pendingTimers) clearTimeout(timer);
 		pendingTimers.clear();
+		// Stalled answers hold no timer: closing their connections is all it takes.
 		await Promise.all([shutDown(apiServer), shutDown(cdnServer)]);
 	}
 
-	return { url, cdnUrl, token, requests, cdnRequests, setFault, clearFaults, tasks, close };
+	return {
+		url,
+		cdnUrl,
+		token,
+		requests,
+		cdnRequests,
+		setFault,
+		clearFaults,
+		tasks,
+		configure,
+		settings: publicSettings,
+		counts,
+		close,
+	};
+}
+
+// The settings with `partial` applied, each value checked; throws on an unknown or bad one.
+function checkSettings(current, partial) {
+	const next = { ...current };
+	for (const [name, value] of Object.entries(partial)) {
+		if (!Object.hasOwn(SETTINGS, name)) {
+			throw new TypeError(`unknown stand-in option '${name}'`);
+		}
+		if (value !== undefined) next[name] = SETTINGS[name][1](value);
+	}
+	return next;
 }
 
 // Returns the problem with a POST /avatar/generation body, naming the field, or undefined.
@@ -382,6 +660,82 @@ function isPlainObject(value) {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function nonNegative(value, name) {
+	if (typeof value !== 'number' || !(value >= 0) || value === Infinity) {
+		throw new TypeError(`${name} must be a number of 0 or more, not ${JSON.stringify(value)}`);
+	}
+	return value;
+}
+
+function wholeNumber(value, name, max = Number.MAX_SAFE_INTEGER) {
+	if (!Number.isInteger(value) || value < 0 || value > max) {
+		const range = max === Number.MAX_SAFE_INTEGER ? 'of 0 or more' : `from 0 to ${max}`;
+		throw new TypeError(`${name} must be a whole number ${range}, not ${JSON.stringify(value)}`);
+	}
+	return value;
+}
+
+function aBoolean(value, name) {
+	if (typeof value !== 'boolean') {
+		throw new TypeError(`${name} must be true or false, not ${JSON.stringify(value)}`);
+	}
+	return value;
+}
+
+function aFunction(value, name) {
+	if (typeof value !== 'function') {
+		throw new TypeError(`${name} must be a function (body) => string | undefined`);
+	}
+	return value;
+}
+
+function redirectStatus(value, name) {
+	if (!REDIRECT_STATUSES.includes(value)) {
+		throw new TypeError(`${name} must be one of ${REDIRECT_STATUSES.join(', ')}, not ${JSON.stringify(value)}`);
+	}
+	return value;
+}
+
+function splitList(text) {
+	return text
+		.split(',')
+		.map((item) => item.trim())
+		.filter(Boolean);
+}
+
+function toNumber(text) {
+	const value = Number(text);
+	if (text === '' || Number.isNaN(value)) throw new TypeError('must be a number');
+	return value;
+}
+
+function toFlag(text) {
+	if (/^(1|true|yes|on)$/i.test(text)) return true;
+	if (/^(0|false|no|off)$/i.test(text)) return false;
+	throw new TypeError('must be 1 or 0 (true or false)');
+}
+
+// mulberry32: a tiny PRNG, so a seeded run draws the same faults every time.
+function seededRandom(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+// JSON with object keys sorted, so bodies that differ only in key order compare equal.
+function canonicalJson(value) {
+	return JSON.stringify(value, (_key, item) =>
+		isPlainObject(item)
+			? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]]))
+			: item,
+	);
+}
+
 function gatewayError(message, type, code = null) {
 	return { error: { message, type, code } };
 }
@@ -399,6 +753,11 @@ function sendFault(res, fault) {
 			? gatewayError('Too many requests, please try again later', 'new_api_error', 'rate_limit_exceeded')
 			: gatewayError(http.STATUS_CODES[fault.status] || 'Error', 'new_api_error', 'stand_in_fault');
 	return sendJson(res, fault.status, body, headers);
+}
+
+function sendRedirect(res, status, location) {
+	res.writeHead(status, { location, 'content-length': 0 });
+	res.end();
 }
 
 function sendJson(res, status, body, headers = {}) {
@@ -462,26 +821,26 @@ function shutDown(server) {
 	});
 }
 
-module.exports = { startStandIn };
+module.exports = { startStandIn, optionsFromEnv };
 
 if (require.main === module) {
-	startStandIn({
-		port: Number(process.env.STAND_IN_PORT || 4010),
-		cdnPort: Number(process.env.STAND_IN_CDN_PORT || 4011),
-		token: process.env.STAND_IN_TOKEN || 'stand-in-token',
-		taskDurationMs: Number(process.env.STAND_IN_TASK_SECONDS || 3) * 1000,
-	}).then(
-		(standIn) => {
-			console.log(`GPT.GE stand-in API: ${standIn.url}`);
-			console.log(`stand-in CDN: ${standIn.cdnUrl}`);
-			console.log(`token: ${standIn.token}`);
-			const stop = () => standIn.close().then(() => process.exit(0));
-			process.once('SIGINT', stop);
-			process.once('SIGTERM', stop);
-		},
-		(error) => {
-			console.error(`stand-in could not start: ${error.message}`);
-			process.exit(1);
-		},
-	);
+	Promise.resolve()
+		.then(() =>
+			startStandIn({ port: 4010, cdnPort: 4011, taskDurationMs: 3000, ...optionsFromEnv(process.env) }),
+		)
+		.then(
+			(standIn) => {
+				console.log(`GPT.GE stand-in API: ${standIn.url}`);
+				console.log(`stand-in CDN: ${standIn.cdnUrl}`);
+				console.log(`token: ${standIn.token}`);
+				console.log(`settings: ${JSON.stringify(standIn.settings())}`);
+				const stop = () => standIn.close().then(() => process.exit(0));
+				process.once('SIGINT', stop);
+				process.once('SIGTERM', stop);
+			},
+			(error) => {
+				console.error(`stand-in could not start: ${error.message}`);
+				process.exit(1);
+			},
+		);
 }
