@@ -304,7 +304,7 @@ describe('Avatar → Generate: errors', () => {
 				'or lower Options → Max Requests per Second (in queue mode: on each worker) if other workflows or workers use the same token.' +
 				NOTHING_CREATED,
 		);
-	});
+	}, 15_000); // each 429 soon after another slows the pacer further: about 5 s in all
 
 	test('500 with a non-JSON body still reports what the server said', async () => {
 		interceptGenerate({ reply: () => [500, 'upstream exploded'] });

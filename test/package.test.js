@@ -55,7 +55,8 @@ describe('node description', () => {
 
 	test('is declarative: routing only, no execute method', () => {
 		expect(nodeType.execute).toBeUndefined();
-		expect(description.requestDefaults.baseURL).toBe('={{$credentials.baseUrl.replace(/\\/+$/, "")}}');
+		// The door sets the base URL per request; an expression here would be evaluated twice per row.
+		expect(description.requestDefaults.baseURL).toBeUndefined();
 	});
 
 	test('can be used as an AI tool and shows the operation as subtitle', () => {

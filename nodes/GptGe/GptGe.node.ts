@@ -24,8 +24,9 @@ export class GptGe implements INodeType {
 				required: true,
 			},
 		],
+		// No baseURL here: the door (shared/transport.ts) sends every request to the credential's
+		// origin itself, and an expression would cost two evaluations per row.
 		requestDefaults: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			headers: {
 				Accept: 'application/json',
 				'Content-Type': 'application/json',

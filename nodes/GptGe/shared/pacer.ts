@@ -4,21 +4,26 @@ import { sleep } from 'n8n-workflow';
 /*
  * Spaces out the requests to one GPT.GE account so a bulk run stays under the gateway's rate
  * limit without being told what it is. One pacer per base URL and token, shared by every item
- * and every run in this process. It learns the limit from the answers: it starts modestly,
- * doubles its rate every second while nothing is refused, and on a 429 falls back below the
- * rate that was accepted in the last second, pauses for Retry-After (with jitter, so several
- * workers behind one limit do not return in step) and then probes upwards slowly.
+ * and every run in this process. It learns the limit from the answers: it starts modestly and
+ * doubles its rate every second while nothing is refused. On a 429 it takes as the limit what
+ * it sent in the second before the refused request (what the gateway counted), pauses for
+ * Retry-After (with jitter, so several workers behind one limit do not return in step), goes on
+ * just below the limit and probes upwards slowly. A 429 soon after the last one means the
+ * estimate was wrong (a longer window, other clients): the rate is then cut much harder.
  */
 
 /** Requests per second before anything is known about the limit. */
-const START_RATE = 5;
+const START_RATE = 10;
 const MIN_RATE = 0.2;
-/** After a 429: this share of the rate the API accepted in the last second. */
-const BACKOFF = 0.9;
-/** Below this share of the learnt limit the rate recovers quickly; above it, it probes. */
-const RECOVERED = 0.97;
-/** Rate added per accepted request while probing above the learnt limit: slow, per second. */
-const PROBE_PER_SECOND = 0.15;
+/** After a 429: this share of the learnt limit, and after a 429 soon after another one. */
+const BACKOFF = 0.92;
+const HARD_BACKOFF = 0.8;
+/** Within this time of the last cut, another 429 calls for the hard back-off. */
+const REPEAT_WINDOW_MS = 5_000;
+/** The rate goes back to this share of the learnt limit quickly, then probes. */
+const RECOVERED = 0.96;
+/** Probing: the share of the limit added per second, plus how far above the limit it already is. */
+const PROBE_SHARE_PER_SECOND = 0.001;
 /** Pause after a 429 without Retry-After. */
 const DEFAULT_PAUSE_MS = 1000;
 /** Longest single nap of the dispatcher, so a cancelled or expired waiter leaves promptly. */
@@ -56,8 +61,10 @@ export class Pacer {
 	/** When the rate was last cut: 429s for requests permitted before it are one event. */
 	private cutAt = 0;
 
-	/** Permit times of accepted requests in the last second. */
-	private acceptedAt: number[] = [];
+	/** Permit times of the last second's requests, and of those the API refused. */
+	private sentAt: number[] = [];
+
+	private refusedAt: number[] = [];
 
 	private waiters: Waiter[] = [];
 
@@ -107,19 +114,16 @@ export class Pacer {
 		this.rate = maximum ?? Math.min(this.rate, this.limit ?? START_RATE);
 	}
 
-	/** The API answered a request sent at `permittedAt` with something other than 429. */
-	accepted(permittedAt: number) {
-		const now = Date.now();
-		this.acceptedAt.push(permittedAt);
-		while (this.acceptedAt.length && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
+	/** The API answered a request with something other than 429. */
+	accepted() {
 		if (this.limit === undefined) {
 			// Nothing refused yet: one more per accepted request doubles the rate every second.
 			this.rate += 1;
 		} else if (this.rate < this.limit * RECOVERED) {
-			this.rate += Math.max(0.05, this.limit / 50);
+			this.rate += this.limit / 50;
 		} else {
-			this.rate += PROBE_PER_SECOND / this.rate;
-			if (this.rate > this.limit) this.limit = this.rate;
+			const above = Math.max(0, this.rate / this.limit - 1);
+			this.rate += ((PROBE_SHARE_PER_SECOND + above) * this.limit) / this.rate;
 		}
 		if (this.maximum !== undefined) this.rate = Math.min(this.rate, this.maximum);
 	}
@@ -129,14 +133,17 @@ export class Pacer {
 		const now = Date.now();
 		const jitter = 1 + Math.random() * 0.25;
 		this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs * jitter);
+		this.refusedAt.push(permittedAt);
 		// Requests already on their way when the rate was cut tell nothing new.
 		if (permittedAt < this.cutAt) return;
+		const repeated = now - this.cutAt < REPEAT_WINDOW_MS;
 		this.cutAt = now;
-		while (this.acceptedAt.length && this.acceptedAt[0] < now - 1000) this.acceptedAt.shift();
-		const acceptedRate = this.acceptedAt.length || this.rate;
-		this.limit = Math.max(MIN_RATE, Math.min(this.rate, acceptedRate));
+		// A little over a second: requests reach the gateway a few ms after their permit.
+		const inWindow = (at: number) => at > permittedAt - 1020 && at < permittedAt;
+		const counted = this.sentAt.filter(inWindow).length - this.refusedAt.filter(inWindow).length;
+		const estimate = counted > 0 ? Math.min(counted, this.rate) : this.rate;
+		this.limit = Math.max(MIN_RATE, repeated ? estimate * HARD_BACKOFF : estimate);
 		this.rate = Math.max(MIN_RATE, this.limit * BACKOFF);
-		this.acceptedAt = [];
 	}
 
 	/** Hands out permits one interval apart, in priority order, while anyone waits. */
@@ -154,8 +161,12 @@ export class Pacer {
 					continue;
 				}
 				const interval = 1000 / this.rate;
-				// Keep the schedule when a nap overslept, but never bank more than one permit.
-				this.nextPermitAt = Math.max(this.nextPermitAt, now - interval) + interval;
+				// Keep the schedule when a nap overslept a little, but never send two at once: a burst
+				// can tip a one-second window over the limit.
+				this.nextPermitAt = Math.max(this.nextPermitAt, now - interval / 4) + interval;
+				this.sentAt.push(now);
+				while (this.sentAt[0] < now - 1100) this.sentAt.shift();
+				while (this.refusedAt.length && this.refusedAt[0] < now - 1100) this.refusedAt.shift();
 				this.waiters.shift()?.grant(now);
 			}
 		} finally {

@@ -364,7 +364,7 @@ function notCreated(error: Error) {
 
 function noteAnswer({ pacer, permittedAt }: Ticket, response: IN8nHttpFullResponse) {
 	if (response.statusCode === 429) pacer.refused(permittedAt, retryAfterMs(response));
-	else pacer.accepted(permittedAt);
+	else pacer.accepted();
 }
 
 /**
