@@ -71,7 +71,7 @@ function nodeTypesOf(nodeType) {
 }
 
 /** A Workflow holding the node, its parameters completed with defaults as n8n does on load. */
-function workflowWith({ parameters, nodeType, continueOnFail = false }) {
+function workflowWith({ parameters, nodeType, continueOnFail = false, onError = continueOnFail ? 'continueRegularOutput' : undefined }) {
 	const node = {
 		id: 'gptge-node',
 		name: 'GPT.GE',
@@ -80,7 +80,7 @@ function workflowWith({ parameters, nodeType, continueOnFail = false }) {
 		position: [0, 0],
 		parameters,
 		credentials: { gptGeApi: { id: 'cred-1', name: 'GPT.GE account' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		...(onError ? { onError } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'wf-test',
@@ -125,11 +125,12 @@ async function runNode({
 	items = [{ json: {} }],
 	credentials = defaultCredentials,
 	continueOnFail = false,
+	onError,
 	nodeType = loadNodeType(),
 	credentialsDecrypted,
 	abortSignal = new AbortController().signal,
 }) {
-	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail });
+	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError });
 	// As WorkflowExecute does: every waiting item listens to the one execution signal.
 	setMaxListeners(Infinity, abortSignal);
 	const inputData = { main: [items] };

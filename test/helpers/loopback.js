@@ -1,5 +1,6 @@
 // A real HTTP server on 127.0.0.1 for what nock cannot fake faithfully: connections that are
-// dropped without an answer. `answer(request, index)` returns [status, body, headers] or 'drop'.
+// dropped without an answer, or never answered. `answer(request, index)` returns
+// [status, body, headers], 'drop' (close the connection) or 'stall' (hold it open until close()).
 const http = require('node:http');
 
 async function startLoopbackApi(answer) {
@@ -12,6 +13,7 @@ async function startLoopbackApi(answer) {
 			const reply = answer(request, requests.length);
 			requests.push(request);
 			if (reply === 'drop') return req.socket.destroy();
+			if (reply === 'stall') return undefined;
 			const [status, body, headers = {}] = reply;
 			const text = typeof body === 'string' ? body : JSON.stringify(body);
 			res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(text);
@@ -21,7 +23,11 @@ async function startLoopbackApi(answer) {
 	return {
 		url: `http://127.0.0.1:${server.address().port}`,
 		requests,
-		close: () => new Promise((resolve) => server.close(resolve)),
+		close: () =>
+			new Promise((resolve) => {
+				server.close(resolve);
+				server.closeAllConnections();
+			}),
 	};
 }
 

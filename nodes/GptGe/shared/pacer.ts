@@ -160,10 +160,12 @@ export class Pacer {
 					await sleep(Math.min(due - now, MAX_NAP_MS));
 					continue;
 				}
-				const interval = 1000 / this.rate;
-				// Keep the schedule when a nap overslept a little, but never send two at once: a burst
-				// can tip a one-second window over the limit.
-				this.nextPermitAt = Math.max(this.nextPermitAt, now - interval / 4) + interval;
+				const capped = this.maximum !== undefined && this.rate >= this.maximum;
+				// At the user's limit: a little slack, since requests reach the gateway with some jitter.
+				const interval = (1000 / this.rate) * (capped ? 1.03 : 1);
+				// Keep the schedule when a nap overslept a little (never at the user's limit), but never
+				// send two at once: a burst can tip a one-second window over the limit.
+				this.nextPermitAt = Math.max(this.nextPermitAt, now - (capped ? 0 : interval / 4)) + interval;
 				this.sentAt.push(now);
 				while (this.sentAt[0] < now - 1100) this.sentAt.shift();
 				while (this.refusedAt.length && this.refusedAt[0] < now - 1100) this.refusedAt.shift();

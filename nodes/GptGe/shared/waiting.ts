@@ -103,6 +103,8 @@ async function pollUntilFinal(
 			lastFailure = undefined;
 			recordTaskStatus(context, taskId, ledgerStatusOf(latest), latest.videoUrl);
 		} catch (error) {
+			// The abort's reason, not the door's error: n8n would hand that one back unchanged.
+			if (signal?.aborted) throw cancelled(context, taskId, signal.reason as Error);
 			if (!isOutOfTime(error)) throw asNodeError(context, error);
 			if (!(error instanceof DeadlineReached)) lastFailure = error as Error;
 		}
