@@ -13,6 +13,7 @@
 // Targets: created = rows, 0 duplicates, 0 failed, wall / floor <= 1.3, 429s <= 5 %.
 require('../test/helpers/env');
 const { spawnSync } = require('node:child_process');
+const { generateEachRow, sheetRows } = require('./sheet');
 
 const rows = Number(process.env.BENCH_ROWS ?? 1000);
 const cases = {
@@ -33,21 +34,11 @@ async function runCase(name) {
 		randomSeed: 42,
 	});
 	try {
-		const items = Array.from({ length: rows }, (_, row) => ({
-			json: { photo: `https://cdn.example.com/people/${row}.jpg`, speech: `https://cdn.example.com/speech/${row}.mp3` },
-		}));
 		const startedAt = Date.now();
 		const output = await runNode({
 			// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait.
-			parameters: {
-				resource: 'avatar',
-				operation: 'generate',
-				avatarUrl: '={{ $json.photo }}',
-				voiceSource: 'audioUrl',
-				audioUrl: '={{ $json.speech }}',
-				waitForCompletion: wait,
-			},
-			items,
+			parameters: generateEachRow({ waitForCompletion: wait }),
+			items: sheetRows(rows),
 			credentials: { apiToken: standIn.token, baseUrl: standIn.url },
 			continueOnFail: true, // count failed rows instead of stopping at the first
 		});

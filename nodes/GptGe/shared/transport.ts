@@ -262,8 +262,9 @@ async function callApi<T>(
 				// Refused before anything was done: safe to send again, creates included.
 				rateLimited++;
 				const retryAfter = retryAfterMs(response) ?? 0;
-				if (rateLimited >= MAX_RATE_LIMITED_ATTEMPTS || (!policy.deadline && retryAfter > MAX_RETRY_AFTER_MS)) {
-					throw rateLimitedError(error, rateLimited, retryAfter);
+				// A wait's own budget bounds its retries; other calls give up after a while.
+				if (!policy.deadline && (rateLimited >= MAX_RATE_LIMITED_ATTEMPTS || retryAfter > MAX_RETRY_AFTER_MS)) {
+					throw rateLimitedError(error, rateLimited, retryAfter, policy);
 				}
 				// The pacer holds every request of this account until Retry-After has passed.
 				waitMs = 0;
@@ -336,11 +337,17 @@ function redirectError(
 	});
 }
 
-function rateLimitedError(error: NodeApiError, attempts: number, retryAfter: number): NodeApiError {
+function rateLimitedError(
+	error: NodeApiError,
+	attempts: number,
+	retryAfter: number,
+	policy: CallPolicy,
+): NodeApiError {
 	error.description =
 		`GPT.GE refused the request ${attempts} time${attempts > 1 ? 's' : ''} for its rate limit` +
 		(retryAfter > MAX_RETRY_AFTER_MS ? ` and asked to wait ${Math.round(retryAfter / 1000)} s` : '') +
-		', so nothing was created for this item. Run it again later, or lower Options → Max Requests per Second ' +
+		(policy.createsTask ? ', so nothing was created for this item' : '') +
+		'. Run it again later, or lower Options → Max Requests per Second ' +
 		'(in queue mode: on each worker) if other workflows or workers use the same token.';
 	return error;
 }
