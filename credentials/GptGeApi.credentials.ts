@@ -51,6 +51,10 @@ export class GptGeApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/dashboard/billing/subscription',
 			method: 'GET',
+			// n8n's credential tester sends this one, not the node: the token stays on the Base
+			// URL's origin here too (a redirect fails the test instead of being followed).
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		},
 	};
 }

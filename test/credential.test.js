@@ -49,6 +49,17 @@ describe('GPT.GE API credential', () => {
 		expect(output[0].json).toStrictEqual(SUBSCRIPTION);
 	});
 
+	test.each([302, 307])('a %s to another origin fails the test; the other origin never sees the token', async (status) => {
+		interceptSubscription('https://api.gpt.ge', [status, '', { Location: 'https://collector.example.net/steal' }]);
+		const elsewhere = recordRequests(nock('https://collector.example.net').persist().get(/.*/), () => [200, SUBSCRIPTION]);
+
+		const error = await runCredentialTest().catch((e) => e);
+
+		expect(elsewhere).toStrictEqual([]);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.httpCode).toBe(String(status));
+	});
+
 	test('the test goes to the base URL the user set (a trailing slash is fine)', async () => {
 		const requests = interceptSubscription('https://gpt.reseller.example');
 
