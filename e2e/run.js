@@ -107,6 +107,46 @@ async function waitFor(what, condition, timeoutMs = 180_000) {
 	throw new Error(`timed out waiting for ${what}`);
 }
 
+/** A workflow of Manual Trigger → Code (`rows` sheet rows) → GPT.GE Generate with `generate` parameters. */
+async function importRowsWorkflow(id, rows, generate) {
+	const node = (name, type, typeVersion, parameters, x, extra = {}) => ({ id: `${id}-${x}`, name, type, typeVersion, position: [x, 0], parameters, ...extra });
+	const workflow = {
+		id,
+		name: `GPT.GE e2e: ${id}`,
+		nodes: [
+			node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0),
+			node('Sheet', 'n8n-nodes-base.code', 2, { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` }, 220),
+			node('Generate video', 'n8n-nodes-gptge.gptGe', 1, { resource: 'avatar', operation: 'generate', avatarUrl: '={{ $json.photo }}', voiceSource: 'audioUrl', audioUrl: '={{ $json.speech }}', ...generate }, 440, {
+				credentials: { gptGeApi: { id: 'gptge-credential', name: 'GPT.GE account' } },
+			}),
+		],
+		connections: {
+			Start: { main: [[{ node: 'Sheet', type: 'main', index: 0 }]] },
+			Sheet: { main: [[{ node: 'Generate video', type: 'main', index: 0 }]] },
+		},
+		settings: {},
+	};
+	const target = path.join(ARTIFACTS, `${id}.json`);
+	fs.writeFileSync(target, JSON.stringify(workflow));
+	await n8n(['import:workflow', `--input=${target}`]);
+	return id;
+}
+
+/** Runs a workflow that must fail; resolves with what n8n printed. */
+async function executeFailing(workflowId) {
+	const output = await n8n(['execute', `--id=${workflowId}`, '--rawOutput']).then(
+		(printed) => {
+			throw new Error(`execution of ${workflowId} succeeded:\n${printed}`);
+		},
+		(error) => error.message,
+	);
+	fs.writeFileSync(path.join(ARTIFACTS, `execution-${workflowId}.txt`), output);
+	return output;
+}
+
+const sheetRows = (count, photo = (row) => `https://example.com/bulk/${row}.jpg`) =>
+	Array.from({ length: count }, (_, row) => ({ row, photo: photo(row), speech: `https://example.com/bulk/${row}.mp3` }));
+
 const healthy = (port) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
 
 
@@ -140,6 +180,38 @@ async function main() {
 		});
 
 		await check('the API token went to the API host only, never to the video host', () => assertTokenStayedOnApiHost(standIn));
+
+		await check('60 rows with Wait for Completion behind a gateway limited to 20 requests per second: every video made once', async () => {
+			standIn.configure({ rateLimitPerSecond: 20, taskDurationMs: 2000 });
+			try {
+				const before = standIn.counts();
+				const rows = sheetRows(60);
+				const runData = await execute(await importRowsWorkflow('gptgeE2eBulk', rows, { waitForCompletion: true, pollInterval: 1, maxWait: 5 }));
+				const items = outputOf(runData, 'Generate video');
+				const after = standIn.counts();
+				assert.deepEqual(items.map((item) => item.json.status), Array(60).fill('succeeded'));
+				assert.equal(new Set(items.map((item) => item.json.taskId)).size, 60);
+				assert.equal(after.created - before.created, 60);
+				assert.equal(after.duplicateCreates, before.duplicateCreates);
+				const refused = (after.byStatus[429] ?? 0) - (before.byStatus[429] ?? 0);
+				assert.ok(refused <= 0.05 * (after.requests - before.requests), `${refused} requests answered 429`);
+				console.log(`      ${after.requests - before.requests} requests, ${refused} answered 429`);
+			} finally {
+				standIn.configure({ rateLimitPerSecond: 0, taskDurationMs: 3000 });
+			}
+		});
+
+		await check('a run with one rejected row fails, and its error lists every task it created', async () => {
+			const rows = sheetRows(6, (row) => (row === 2 ? 'https://example.com/bulk/rejected.jpg' : `https://example.com/ledger/${row}.jpg`));
+			const output = await executeFailing(await importRowsWorkflow('gptgeE2eLedger', rows, {}));
+			const created = [...standIn.tasks.values()].filter((task) => task.body.avatar_url.includes('/ledger/'));
+			assert.equal(created.length, 5);
+			assert.match(output, /Tasks this run created \(5, already paid for\)/);
+			for (const task of created) {
+				const row = Number(/\/ledger\/(\d+)\.jpg/.exec(task.body.avatar_url)[1]);
+				assert.ok(output.includes(`item ${row} → ${task.id}`), `item ${row} → ${task.id} is listed`);
+			}
+		});
 
 
 		await check('queue mode: the worker runs a webhook workflow and the Schedule Trigger example (Redis, main + worker)', async () => {
