@@ -7,12 +7,15 @@
 //   BENCH_ROWS=200 npm run bench:bulk        fewer rows
 //   BENCH_CASES=limit-20,limit-50 npm run bench:bulk
 //
+// The case "two-workers-limit-20" runs the rows as two queue-mode workers would: two processes,
+// each with its own pacer, behind one limit they must share by way of the 429s they see.
+//
 // Per case: tasks created, duplicate creates, failed rows, wall time, the floor (what the limit
 // allows at best: rows ÷ rate for creates; with waiting, one create and one final status check
 // per row plus the video time), wall / floor, the share of requests answered 429, peak RSS.
 // Targets: created = rows, 0 duplicates, 0 failed, wall / floor <= 1.3, 429s <= 5 %.
 require('../test/helpers/env');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { generateEachRow, sheetRows } = require('./sheet');
 
 const rows = Number(process.env.BENCH_ROWS ?? 1000);
@@ -21,12 +24,39 @@ const cases = {
 	'limit-50': { rate: 50 },
 	'wait-limit-20': { rate: 20, wait: true, videoSeconds: 60 },
 	'wait-limit-20-faults-5%': { rate: 20, wait: true, videoSeconds: 60, faultRate: 0.05 },
+	'two-workers-limit-20': { rate: 20, workers: 2 },
 };
+
+/** Runs `count` rows through the node against an API at `baseUrl`; what came out. */
+async function runRows(count, credentials, wait) {
+	const { runNode } = require('../test/helpers/engine');
+	return await runNode({
+		// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait.
+		parameters: generateEachRow({ waitForCompletion: wait }),
+		items: sheetRows(count),
+		credentials,
+		continueOnFail: true, // count failed rows instead of stopping at the first
+	});
+}
+
+/** Spawns this script as a child; resolves with the RESULT it printed. */
+function runChild(env) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [__filename], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		child.stdout.on('data', (chunk) => (output += chunk));
+		child.stderr.on('data', (chunk) => (output += chunk));
+		child.on('close', () => {
+			const line = output.split('\n').find((text) => text.startsWith('RESULT '));
+			if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
+			else reject(new Error(output));
+		});
+	});
+}
 
 async function runCase(name) {
 	const { startStandIn } = require('../stand-in/server');
-	const { runNode } = require('../test/helpers/engine');
-	const { rate, wait = false, videoSeconds = 1, faultRate = 0 } = cases[name];
+	const { rate, wait = false, videoSeconds = 1, faultRate = 0, workers = 1 } = cases[name];
 	const standIn = await startStandIn({
 		taskDurationMs: videoSeconds * 1000,
 		rateLimitPerSecond: rate,
@@ -34,26 +64,32 @@ async function runCase(name) {
 		randomSeed: 42,
 	});
 	try {
+		const credentials = { apiToken: standIn.token, baseUrl: standIn.url };
 		const startedAt = Date.now();
-		const output = await runNode({
-			// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait.
-			parameters: generateEachRow({ waitForCompletion: wait }),
-			items: sheetRows(rows),
-			credentials: { apiToken: standIn.token, baseUrl: standIn.url },
-			continueOnFail: true, // count failed rows instead of stopping at the first
-		});
+		let failed;
+		let peakRssMb;
+		if (workers > 1) {
+			const share = Math.ceil(rows / workers);
+			const results = await Promise.all(
+				Array.from({ length: workers }, () => runChild({ BENCH_WORKER: JSON.stringify({ rows: share, credentials, wait }) })),
+			);
+			failed = results.reduce((sum, result) => sum + result.failed, 0);
+			peakRssMb = Math.max(...results.map((result) => result.peakRssMb));
+		} else {
+			const output = await runRows(rows, credentials, wait);
+			failed = output.filter((item) => item.error || (wait && item.json.status !== 'succeeded')).length;
+			peakRssMb = process.resourceUsage().maxRSS / 1024;
+		}
 		const wallSeconds = (Date.now() - startedAt) / 1000;
 		const counts = standIn.counts();
 		const rateLimited = counts.byStatus[429] ?? 0;
 		const floorSeconds = wait ? (2 * rows) / rate + videoSeconds : rows / rate;
-		const failed = output.filter((item) => item.error).length;
-		const unfinished = wait ? output.filter((item) => !item.error && item.json.status !== 'succeeded').length : 0;
 		return {
 			name,
 			rows,
 			created: counts.created,
 			duplicates: counts.duplicateCreates,
-			failed: failed + unfinished,
+			failed,
 			wallSeconds,
 			floorSeconds,
 			ratio: wallSeconds / floorSeconds,
@@ -62,7 +98,7 @@ async function runCase(name) {
 			rateLimitedShare: rateLimited / counts.requests,
 			statusChecks: standIn.requests.filter((request) => request.method === 'GET').length,
 			faults: (counts.byStatus[500] ?? 0) + (counts.byStatus.reset ?? 0),
-			peakRssMb: process.resourceUsage().maxRSS / 1024,
+			peakRssMb,
 		};
 	} finally {
 		await standIn.close();
@@ -85,6 +121,14 @@ function print(result) {
 }
 
 async function main() {
+	if (process.env.BENCH_WORKER) {
+		// A worker of a multi-worker case: its rows, against the parent's stand-in.
+		const { rows: count, credentials, wait } = JSON.parse(process.env.BENCH_WORKER);
+		const output = await runRows(count, credentials, wait);
+		const failed = output.filter((item) => item.error || (wait && item.json.status !== 'succeeded')).length;
+		process.stdout.write(`\nRESULT ${JSON.stringify({ failed, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+		return;
+	}
 	if (process.env.BENCH_CASE) {
 		// Child: run one case, hand the result to the parent.
 		const result = await runCase(process.env.BENCH_CASE);
@@ -95,18 +139,14 @@ async function main() {
 	let missed = false;
 	for (const name of names) {
 		if (!cases[name]) throw new Error(`no case ${name}; cases: ${Object.keys(cases).join(', ')}`);
-		const child = spawnSync(process.execPath, [__filename], {
-			env: { ...process.env, BENCH_CASE: name },
-			encoding: 'utf8',
-			maxBuffer: 64 * 1024 * 1024,
-		});
-		const line = child.stdout.split('\n').find((text) => text.startsWith('RESULT '));
-		if (!line) {
-			console.error(`${name} failed:\n${child.stdout}\n${child.stderr}`);
+		let result;
+		try {
+			result = await runChild({ BENCH_CASE: name });
+		} catch (error) {
+			console.error(`${name} failed:\n${error.message}`);
 			missed = true;
 			continue;
 		}
-		const result = JSON.parse(line.slice('RESULT '.length));
 		print(result);
 		missed ||=
 			result.created !== result.rows || result.duplicates > 0 || result.failed > 0 || result.ratio > 1.3 || result.rateLimitedShare > 0.05;

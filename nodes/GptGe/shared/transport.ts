@@ -10,7 +10,9 @@ import {
 	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
+	type INodePropertyRouting,
 	type JsonObject,
+	type PostReceiveAction,
 } from 'n8n-workflow';
 import { apiErrorOf } from './apiResponse';
 import { createdTaskOf, withLedger } from './ledger';
@@ -430,7 +432,7 @@ function attemptsOf(context: IExecuteSingleFunctions): Map<number, Attempt> | un
 }
 
 /** First postReceive step of every operation: reports the answer, then throws if it is a failure. */
-export async function checkApiAnswer(
+async function checkApiAnswer(
 	this: IExecuteSingleFunctions,
 	items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
@@ -443,6 +445,22 @@ export async function checkApiAnswer(
 	}
 	if (error) throw error;
 	return items;
+}
+
+/**
+ * An operation's routing, sent through the door: the engine's pagination hook hands the request
+ * to `sendThroughDoor`, and `checkApiAnswer` comes before the operation's own postReceive steps.
+ */
+export function routedThroughDoor(
+	call: RoutedCall,
+	routing: { request: INodePropertyRouting['request']; postReceive: PostReceiveAction[] },
+): INodePropertyRouting {
+	return {
+		request: routing.request,
+		send: { paginate: true },
+		operations: { pagination: sendThroughDoor(call) },
+		output: { postReceive: [checkApiAnswer, ...routing.postReceive] },
+	};
 }
 
 /** What an operation's request is, for the door. */
@@ -469,7 +487,7 @@ export function asNodeError(
  * the door. A failed item becomes an error item paired with its row under Continue On Fail
  * (with the task ID if one was created); otherwise its error lists the tasks the run created.
  */
-export function sendThroughDoor(call: RoutedCall) {
+function sendThroughDoor(call: RoutedCall) {
 	return async function (
 		this: IExecutePaginationFunctions,
 		requestData: DeclarativeRestApiSettings.ResultOptions,

@@ -3,12 +3,11 @@ import type {
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
-	INodePropertyRouting,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { taskIdOf } from '../../shared/apiResponse';
 import { recordCreatedTask } from '../../shared/ledger';
-import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
+import { routedThroughDoor } from '../../shared/transport';
 import {
 	checkHttpUrl,
 	inputCheck,
@@ -203,20 +202,8 @@ async function toTaskItem(
 	];
 }
 
-export const avatarGenerateRouting: INodePropertyRouting = {
-	request: {
-		method: 'POST',
-		url: '/avatar/generation',
-	},
-	// The door (shared/transport.ts) sends it: paced, never repeated once it may have created a task.
-	send: { paginate: true },
-	operations: {
-		pagination: sendThroughDoor({
-			createsTask: true,
-			checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription),
-		}),
-	},
-	output: {
-		postReceive: [checkApiAnswer, toTaskItem, waitForTask],
-	},
-};
+// Sent by the door (shared/transport.ts): paced, never repeated once it may have created a task.
+export const avatarGenerateRouting = routedThroughDoor(
+	{ createsTask: true, checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription) },
+	{ request: { method: 'POST', url: '/avatar/generation' }, postReceive: [toTaskItem, waitForTask] },
+);

@@ -3,11 +3,10 @@ import type {
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
-	INodePropertyRouting,
 } from 'n8n-workflow';
 import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
 import { summarizeTask } from '../../shared/task';
-import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
+import { routedThroughDoor } from '../../shared/transport';
 import { checkNotEmpty, inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
 
@@ -43,18 +42,11 @@ async function toTaskSummaryItem(
 	return [{ json: summarizeTask(taskId, data), pairedItem: { item: this.getItemIndex() } }];
 }
 
-export const avatarGetTaskRouting: INodePropertyRouting = {
-	request: {
-		method: 'GET',
+export const avatarGetTaskRouting = routedThroughDoor(
+	{
+		createsTask: false,
+		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription),
 	},
-	send: { paginate: true },
-	operations: {
-		pagination: sendThroughDoor({
-			createsTask: false,
-			checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription),
-		}),
-	},
-	output: {
-		postReceive: [checkApiAnswer, toTaskSummaryItem, waitForTask],
-	},
-};
+	// The URL comes from the Task ID field's routing.
+	{ request: { method: 'GET' }, postReceive: [toTaskSummaryItem, waitForTask] },
+);

@@ -3,10 +3,9 @@ import type {
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
-	INodePropertyRouting,
 } from 'n8n-workflow';
 import { apiOptionsField, languageOptions } from '../../shared/descriptions';
-import { checkApiAnswer, sendThroughDoor } from '../../shared/transport';
+import { routedThroughDoor } from '../../shared/transport';
 import { voiceIdsOf, voicesOf } from '../../shared/voices';
 
 const showOnlyForVoiceList = {
@@ -40,14 +39,7 @@ async function toVoiceItems(
 	}));
 }
 
-export const voiceListRouting: INodePropertyRouting = {
-	request: {
-		method: 'GET',
-		url: '/avatar/voice',
-	},
-	send: { paginate: true },
-	operations: { pagination: sendThroughDoor({ createsTask: false }) },
-	output: {
-		postReceive: [checkApiAnswer, toVoiceItems],
-	},
-};
+export const voiceListRouting = routedThroughDoor(
+	{ createsTask: false },
+	{ request: { method: 'GET', url: '/avatar/voice' }, postReceive: [toVoiceItems] },
+);
