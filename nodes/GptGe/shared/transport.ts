@@ -34,7 +34,7 @@ import { DeadlineReached, pacerFor, type Pacer, type Priority } from './pacer';
  *   passing failures, with back-off and jitter.
  */
 
-export const CREDENTIAL_TYPE = 'gptGeApi';
+const CREDENTIAL_TYPE = 'gptGeApi';
 
 /** Timeout of one request unless the user set Request Options → Timeout. */
 const API_TIMEOUT_MS = 60_000;
@@ -69,12 +69,6 @@ interface Account {
 	origin: string;
 	pacer: Pacer;
 	timeoutMs: number;
-}
-
-/** The credential's base URL, without trailing slashes. */
-export async function apiBaseUrl(this: AnyContext): Promise<string> {
-	const { baseUrl } = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL_TYPE);
-	return baseUrl.replace(/\/+$/, '');
 }
 
 function numberParameter(context: AnyContext, name: string): number | undefined {
@@ -534,15 +528,16 @@ function sendThroughDoor(call: RoutedCall) {
 
 /**
  * Downloads a file (the finished video) as a stream: no token (it comes from a CDN), redirects
- * followed, a timeout per request, passing failures retried a few times. `what` names the file
- * in the error.
+ * followed, a timeout per request, passing failures retried a few times. A relative path is
+ * the API's own, on the Base URL. `what` names the file in the error.
  */
 export async function downloadStream(
 	context: IExecuteSingleFunctions,
-	url: string,
+	path: string,
 	what: string,
 ): Promise<unknown> {
-	const { timeoutMs } = await accountOf(context);
+	const { baseUrl, timeoutMs } = await accountOf(context);
+	const url = /^https?:\/\//i.test(path) ? path : `${baseUrl}/${path.replace(/^\/+/, '')}`;
 	const signal = cancelSignalOf(context);
 	for (let failures = 1; ; failures++) {
 		try {

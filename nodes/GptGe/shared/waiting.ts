@@ -10,7 +10,7 @@ import {
 import { recordTaskStatus } from './ledger';
 import { DeadlineReached } from './pacer';
 import { isFinal, summarizeTask, type TaskSummary } from './task';
-import { apiBaseUrl, apiGet, asNodeError, downloadStream, isOutOfTime, pause } from './transport';
+import { apiGet, asNodeError, downloadStream, isOutOfTime, pause } from './transport';
 
 interface WaitSettings {
 	intervalMs: number;
@@ -117,12 +117,8 @@ async function downloadVideo(
 	context: IExecuteSingleFunctions,
 	summary: TaskSummary,
 ): Promise<IBinaryData> {
-	const videoUrl = summary.videoUrl as string;
-	// A relative path is the API's own; resolve it against the credential's base URL.
-	const url = /^https?:\/\//i.test(videoUrl)
-		? videoUrl
-		: `${await apiBaseUrl.call(context)}/${videoUrl.replace(/^\/+/, '')}`;
-	const stream = await downloadStream(context, url, `the video of task ${summary.taskId}`);
+	const what = `the video of task ${summary.taskId}`;
+	const stream = await downloadStream(context, summary.videoUrl as string, what);
 	return await context.helpers.prepareBinaryData(stream as Buffer, `${summary.taskId}.mp4`, 'video/mp4');
 }
 
