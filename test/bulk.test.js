@@ -409,3 +409,25 @@ test('the status checks of a run yield to its creates', async () => {
 		expect(methods.slice(15).every((method) => method === 'GET')).toBe(true);
 	});
 });
+
+test('the node evaluates no expression of a row twice before sending: 4 evaluations by the engine, 1 for the output', async () => {
+	const { WorkflowExpression } = require('n8n-workflow');
+	const evaluations = new Map();
+	const resolve = WorkflowExpression.prototype.resolveSimpleParameterValue;
+	const spy = jest.spyOn(WorkflowExpression.prototype, 'resolveSimpleParameterValue').mockImplementation(function (value, ...rest) {
+		if (typeof value === 'string' && value.startsWith('=')) evaluations.set(value, (evaluations.get(value) ?? 0) + 1);
+		return resolve.call(this, value, ...rest);
+	});
+	interceptGenerate({ times: 3 });
+	try {
+		await runNode({ parameters: perRow({ audioUrl: '={{ $json.photo.replace(".jpg", ".mp3") }}' }), items: rowsOf(3) });
+	} finally {
+		spy.mockRestore();
+	}
+
+	// The engine resolves each routed parameter 4 times per row (building the request and its
+	// base URL); the input check reads the built request instead of evaluating again.
+	expect(evaluations.get('={{ $json.photo.replace(".jpg", ".mp3") }}')).toBe(4 * 3);
+	// avatarUrl once more per row: Generate's output item carries it.
+	expect(evaluations.get('={{ $json.photo }}')).toBe(5 * 3);
+});

@@ -448,9 +448,8 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		expect(output[2].json.avatarUrl).toBe(photos[2]);
 	});
 
-	test('an expression that cannot be evaluated for a row is left to n8n, which names that row', async () => {
+	test('an expression that cannot be evaluated for a row fails the node, naming that row, and nothing is sent', async () => {
 		const requests = interceptGenerate({ times: 2 });
-		const replied = new Promise((resolve) => requests.scope.once('replied', resolve));
 
 		const error = await runNode({
 			parameters: generate({
@@ -464,11 +463,8 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe("Referenced node doesn't exist");
 		expect(error.context.itemIndex).toBe(1);
-		// Known limit: RoutingNode evaluates row 1's expression only after row 0's request has
-		// started, so row 0 is still sent. Our preSend cannot hold it back without leaving a
-		// rejection unhandled once the node has failed.
-		await replied;
-		await new Promise((resolve) => setTimeout(resolve, 50)); // let row 0's response settle
-		expect(requests.map((request) => request.body.avatar_url)).toStrictEqual(['https://x.example/1.jpg']);
+		// Row 0 was built first, but the door sends no row before every row is built and checked.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(requests).toStrictEqual([]);
 	});
 });

@@ -13,7 +13,7 @@ import { sleep } from 'n8n-workflow';
  */
 
 /** Requests per second before anything is known about the limit. */
-const START_RATE = 10;
+const START_RATE = 20;
 const MIN_RATE = 0.2;
 /** After a 429: this share of the learnt limit, and after a 429 soon after another one. */
 const BACKOFF = 0.92;
@@ -131,7 +131,7 @@ export class Pacer {
 	/** The API answered a request sent at `permittedAt` with 429, and Retry-After if it said. */
 	refused(permittedAt: number, retryAfterMs = DEFAULT_PAUSE_MS) {
 		const now = Date.now();
-		const jitter = 1 + Math.random() * 0.25;
+		const jitter = 1 + Math.random() * 0.15;
 		this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs * jitter);
 		this.refusedAt.push(permittedAt);
 		// Requests already on their way when the rate was cut tell nothing new.

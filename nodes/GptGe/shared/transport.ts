@@ -17,6 +17,7 @@ import {
 import { apiErrorOf } from './apiResponse';
 import { createdTaskOf, withLedger } from './ledger';
 import { DeadlineReached, pacerFor, type Pacer, type Priority } from './pacer';
+import type { RequestCheck } from './validation';
 
 /*
  * The one door to GPT.GE. Every request of the node goes through here, routed ones (Generate,
@@ -461,7 +462,7 @@ export function routedThroughDoor(
 export interface RoutedCall {
 	createsTask: boolean;
 	/** Refuses an item's input before anything is sent (see validation.ts). */
-	checkInput?: (context: IExecuteSingleFunctions) => NodeOperationError | null;
+	checkInput?: RequestCheck;
 }
 
 /** The error as n8n shows it, naming the item. */
@@ -488,7 +489,7 @@ function sendThroughDoor(call: RoutedCall) {
 	): Promise<INodeExecutionData[]> {
 		const itemIndex = this.getItemIndex();
 		try {
-			const problem = call.checkInput?.(this);
+			const problem = await call.checkInput?.(this, requestData.options);
 			if (problem) throw problem;
 			return await callApi<INodeExecutionData[]>(this, { createsTask: call.createsTask, priority: 'normal' }, async (options, ticket) => {
 				const attempt: Attempt = { ...ticket };

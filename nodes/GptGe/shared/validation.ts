@@ -19,77 +19,111 @@ export interface InputProblem {
 /** Looks at one item's input; returns the first problem, if any. */
 export type InputCheck = (input: ItemInput) => InputProblem | undefined;
 
-// One verdict per node run, shared by the run's items: the engine starts each item's request
-// as soon as that item is built, so without it an invalid later item would be found only after
-// the earlier items had been sent (and paid for).
-const verdictOfRun = new WeakMap<object, NodeOperationError | null>();
+/** What the engine built to send for one item: its body, URL and query. */
+export interface BuiltRequest {
+	body?: unknown;
+	url?: string;
+	qs?: unknown;
+}
 
 /**
- * The input check of an operation, run by the door before an item's request is sent: the
- * error to refuse the item with, or null. Under "Continue On Fail" only the item itself is
- * checked (the other items go on); otherwise every item of the run is checked before the first
- * request leaves. `fields` give the display names the error messages use.
+ * Where an operation's parameters ended up in its built request, by parameter name. A
+ * parameter given as an expression is checked by the value the engine already evaluated for
+ * the request, so no expression is evaluated twice; one missing here is evaluated again.
  */
-export function inputCheck(
-	check: InputCheck,
-	fields: INodeProperties[],
-): (context: IExecuteSingleFunctions) => NodeOperationError | null {
-	const displayNames = new Map(fields.map((field) => [field.name, field.displayName]));
-	const validator: ItemValidator = { check, displayNames };
-	return (context) =>
-		context.continueOnFail()
-			? problemOfItem(context, validator, context.getItemIndex(), context.getNode().parameters)
-			: firstProblemOfRun(context, validator);
-}
+export type SentValues = (request: BuiltRequest) => Record<string, unknown>;
+
+/** The door's input check of one item: the error to refuse it with, or null. */
+export type RequestCheck = (
+	context: IExecuteSingleFunctions,
+	request: BuiltRequest,
+) => Promise<NodeOperationError | null>;
 
 interface ItemValidator {
 	check: InputCheck;
 	displayNames: Map<string, string>;
+	sentValues?: SentValues;
 }
 
-function firstProblemOfRun(
-	context: IExecuteSingleFunctions,
-	validator: ItemValidator,
-): NodeOperationError | null {
-	const run = context.getExecuteData();
-	const known = run && verdictOfRun.get(run);
-	if (known !== undefined) return known;
+/**
+ * The built requests of one node run, until every item has one: the engine builds all items
+ * in one go before any of their requests can leave, so waiting for them costs nothing. When
+ * the engine fails to build an item (an expression that cannot be evaluated) the run never
+ * completes here, and nothing is sent: n8n reports that item's error.
+ */
+interface RunRequests {
+	requests: Map<number, BuiltRequest>;
+	itemCount: number;
+	allBuilt: Promise<void>;
+	built: () => void;
+	verdict?: NodeOperationError | null;
+}
 
-	const parameters = context.getNode().parameters;
-	const itemCount = run?.data?.main?.[0]?.length ?? context.getItemIndex() + 1;
-	let verdict: NodeOperationError | null = null;
-	for (let itemIndex = 0; itemIndex < itemCount && !verdict; itemIndex++) {
-		verdict = problemOfItem(context, validator, itemIndex, parameters);
+const requestsOfRuns = new WeakMap<object, RunRequests>();
+
+function runRequestsOf(context: IExecuteSingleFunctions): RunRequests | undefined {
+	const run = context.getExecuteData();
+	const itemCount = run?.data?.main?.[0]?.length;
+	if (!run || !itemCount) return undefined;
+	let runRequests = requestsOfRuns.get(run);
+	if (!runRequests) {
+		let built = () => {};
+		const allBuilt = new Promise<void>((resolve) => (built = resolve));
+		runRequests = { requests: new Map(), itemCount, allBuilt, built };
+		requestsOfRuns.set(run, runRequests);
 	}
-	if (run) verdictOfRun.set(run, verdict);
-	return verdict;
+	return runRequests;
+}
+
+/**
+ * The input check of an operation, run by the door on each item's built request before it is
+ * sent. Under "Continue On Fail" only the item itself is checked (the other items go on);
+ * otherwise no item is sent until every item of the run has been built and checked, so one bad
+ * row means no request at all. `fields` give the display names the error messages use.
+ */
+export function inputCheck(check: InputCheck, fields: INodeProperties[], sentValues?: SentValues): RequestCheck {
+	const validator: ItemValidator = {
+		check,
+		displayNames: new Map(fields.map((field) => [field.name, field.displayName])),
+		sentValues,
+	};
+	return async (context, request) => {
+		const itemIndex = context.getItemIndex();
+		const runRequests = context.continueOnFail() ? undefined : runRequestsOf(context);
+		if (!runRequests) return problemOfItem(context, validator, itemIndex, request);
+
+		runRequests.requests.set(itemIndex, request);
+		if (runRequests.requests.size === runRequests.itemCount) runRequests.built();
+		await runRequests.allBuilt;
+		if (runRequests.verdict === undefined) {
+			runRequests.verdict = null;
+			for (let index = 0; index < runRequests.itemCount && !runRequests.verdict; index++) {
+				runRequests.verdict = problemOfItem(context, validator, index, runRequests.requests.get(index) ?? {});
+			}
+		}
+		return runRequests.verdict;
+	};
 }
 
 function problemOfItem(
 	context: IExecuteSingleFunctions,
-	{ check, displayNames }: ItemValidator,
+	{ check, displayNames, sentValues }: ItemValidator,
 	itemIndex: number,
-	parameters: IDataObject,
+	request: BuiltRequest,
 ): NodeOperationError | null {
+	const parameters = context.getNode().parameters;
+	let sent: Record<string, unknown> | undefined;
 	const input: ItemInput = {
 		value(parameter) {
-			let raw = parameters[parameter];
+			let raw: unknown = parameters[parameter];
 			// A resource locator ({ __rl, mode, value }) is checked by its value.
 			if (raw && typeof raw === 'object' && '__rl' in raw) raw = (raw as IDataObject).value;
-			return typeof raw === 'string' && raw.startsWith('=')
-				? context.evaluateExpression(raw.slice(1), itemIndex)
-				: raw;
+			if (typeof raw !== 'string' || !raw.startsWith('=')) return raw;
+			sent ??= sentValues?.(request) ?? {};
+			return parameter in sent ? sent[parameter] : context.evaluateExpression(raw.slice(1), itemIndex);
 		},
 	};
-	let problem: InputProblem | undefined;
-	try {
-		problem = check(input);
-	} catch {
-		// An expression that cannot be evaluated is n8n's to report, for its own item: the engine
-		// evaluates the same parameters while building that item and fails the node there. A
-		// rejection from here would then be left unhandled.
-		return null;
-	}
+	const problem = check(input);
 	if (!problem) return null;
 	const field = displayNames.get(problem.parameter) ?? problem.parameter;
 	return new NodeOperationError(context.getNode(), `Invalid ${field} [item ${itemIndex}]`, {

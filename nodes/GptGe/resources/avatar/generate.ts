@@ -1,4 +1,5 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
@@ -17,6 +18,7 @@ import {
 	type InputCheck,
 	type InputProblem,
 	type ItemInput,
+	type SentValues,
 } from '../../shared/validation';
 import { apiOptionsField, languageField, speechTextField, waitAndDownloadFields } from '../../shared/descriptions';
 import { waitForTask } from '../../shared/waiting';
@@ -173,6 +175,23 @@ const checkGenerateInput: InputCheck = (input) => {
 	}
 };
 
+/** Where Generate's fields are in the body it sends (see SentValues). */
+const sentValues: SentValues = ({ body }) => {
+	const sent = (body ?? {}) as IDataObject;
+	const createVoice = (sent.create_voice ?? {}) as IDataObject;
+	const useVoice = (sent.use_voice ?? {}) as IDataObject;
+	const spoken = sent.create_voice ? createVoice : useVoice;
+	const [engineId, audioId] = [useVoice.voice_engine_id ?? '', useVoice.audio_id ?? ''];
+	return {
+		avatarUrl: sent.avatar_url,
+		audioUrl: sent.audio_url,
+		sampleAudioUrl: createVoice.audio_url,
+		voice: audioId === '' ? engineId : `${engineId}:${audioId}`,
+		language: spoken.language,
+		text: spoken.text,
+	};
+};
+
 /** One item per created task, paired with the input item it was made from. */
 async function toTaskItem(
 	this: IExecuteSingleFunctions,
@@ -204,6 +223,6 @@ async function toTaskItem(
 
 // Sent by the door (shared/transport.ts): paced, never repeated once it may have created a task.
 export const avatarGenerateRouting = routedThroughDoor(
-	{ createsTask: true, checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription) },
+	{ createsTask: true, checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, sentValues) },
 	{ request: { method: 'POST', url: '/avatar/generation' }, postReceive: [toTaskItem, waitForTask] },
 );

@@ -42,10 +42,15 @@ async function toTaskSummaryItem(
 	return [{ json: summarizeTask(taskId, data), pairedItem: { item: this.getItemIndex() } }];
 }
 
+const TASK_PATH = '/avatar/task/';
+
 export const avatarGetTaskRouting = routedThroughDoor(
 	{
 		createsTask: false,
-		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription),
+		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription, ({ url }) => ({
+			// The Task ID as sent: the rest of the URL its routing built.
+			taskId: url?.startsWith(TASK_PATH) ? decodeURIComponent(url.slice(TASK_PATH.length)) : undefined,
+		})),
 	},
 	// The URL comes from the Task ID field's routing.
 	{ request: { method: 'GET' }, postReceive: [toTaskSummaryItem, waitForTask] },
