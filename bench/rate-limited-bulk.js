@@ -28,12 +28,12 @@ const cases = {
 };
 
 /** Runs `count` rows through the node against an API at `baseUrl`; what came out. */
-async function runRows(count, credentials, wait) {
+async function runRows(count, credentials, wait, first = 0) {
 	const { runNode } = require('../test/helpers/engine');
 	return await runNode({
 		// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait.
 		parameters: generateEachRow({ waitForCompletion: wait }),
-		items: sheetRows(count),
+		items: sheetRows(count, first),
 		credentials,
 		continueOnFail: true, // count failed rows instead of stopping at the first
 	});
@@ -71,7 +71,9 @@ async function runCase(name) {
 		if (workers > 1) {
 			const share = Math.ceil(rows / workers);
 			const results = await Promise.all(
-				Array.from({ length: workers }, () => runChild({ BENCH_WORKER: JSON.stringify({ rows: share, credentials, wait }) })),
+				Array.from({ length: workers }, (_, worker) =>
+					runChild({ BENCH_WORKER: JSON.stringify({ rows: share, first: worker * share, credentials, wait }) }),
+				),
 			);
 			failed = results.reduce((sum, result) => sum + result.failed, 0);
 			peakRssMb = Math.max(...results.map((result) => result.peakRssMb));
@@ -123,8 +125,8 @@ function print(result) {
 async function main() {
 	if (process.env.BENCH_WORKER) {
 		// A worker of a multi-worker case: its rows, against the parent's stand-in.
-		const { rows: count, credentials, wait } = JSON.parse(process.env.BENCH_WORKER);
-		const output = await runRows(count, credentials, wait);
+		const { rows: count, first, credentials, wait } = JSON.parse(process.env.BENCH_WORKER);
+		const output = await runRows(count, credentials, wait, first);
 		const failed = output.filter((item) => item.error || (wait && item.json.status !== 'succeeded')).length;
 		process.stdout.write(`\nRESULT ${JSON.stringify({ failed, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
 		return;

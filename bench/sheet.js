@@ -1,7 +1,8 @@
 // The sheet both benchmarks feed the node: a photo and a speech track per row, and Generate
 // reading them with expressions, as a "one video per row" workflow does.
-function sheetRows(count) {
-	return Array.from({ length: count }, (_, row) => ({
+/** `count` rows from row `first` on. */
+function sheetRows(count, first = 0) {
+	return Array.from({ length: count }, (_, index) => first + index).map((row) => ({
 		json: { photo: `https://cdn.example.com/people/${row}.jpg`, speech: `https://cdn.example.com/speech/${row}.mp3` },
 	}));
 }
