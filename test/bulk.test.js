@@ -431,3 +431,17 @@ test('the node evaluates no expression of a row twice before sending: 4 evaluati
 	// avatarUrl once more per row: Generate's output item carries it.
 	expect(evaluations.get('={{ $json.photo }}')).toBe(5 * 3);
 });
+
+test("n8n's Batching still works: the rows are sent once the last batch is built and every row is checked", async () => {
+	const posts = interceptGenerate({ times: 4 });
+	const startedAt = Date.now();
+
+	const output = await runNode({
+		parameters: perRow({ requestOptions: { batching: { batch: { batchSize: 2, batchInterval: 300 } } } }),
+		items: rowsOf(4),
+	});
+
+	expect(output.map((item) => [item.json.taskId !== undefined, item.pairedItem.item])).toStrictEqual([0, 1, 2, 3].map((item) => [true, item]));
+	expect(posts).toHaveLength(4);
+	expect(Date.now() - startedAt).toBeGreaterThanOrEqual(300);
+});
