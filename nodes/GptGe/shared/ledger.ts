@@ -1,4 +1,5 @@
 import type { IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { perRun } from './run';
 
 /*
  * Every task a run creates is paid for. n8n fails a node with the error of its first failed
@@ -17,19 +18,7 @@ interface RunLedger {
 	tasks: Map<number, CreatedTask>;
 }
 
-// Keyed by the run's execute data: one object per node run, shared by its items.
-const ledgers = new WeakMap<object, RunLedger>();
-
-function ledgerOf(context: IExecuteSingleFunctions): RunLedger | undefined {
-	const run = context.getExecuteData();
-	if (!run) return undefined;
-	let ledger = ledgers.get(run);
-	if (!ledger) {
-		ledger = { tasks: new Map() };
-		ledgers.set(run, ledger);
-	}
-	return ledger;
-}
+const ledgerOf = perRun((): RunLedger => ({ tasks: new Map() }));
 
 /** Notes that this item created the task (called as soon as its ID is known). */
 export function recordCreatedTask(context: IExecuteSingleFunctions, taskId: string) {

@@ -17,6 +17,7 @@ import {
 import { apiErrorOf } from './apiResponse';
 import { createdTaskOf, withLedger } from './ledger';
 import { DeadlineReached, pacerFor, type Pacer, type Priority } from './pacer';
+import { perRun } from './run';
 import type { RequestCheck } from './validation';
 
 /*
@@ -82,18 +83,14 @@ function numberParameter(context: AnyContext, name: string): number | undefined 
 	return typeof value === 'number' && value > 0 ? value : undefined;
 }
 
-// One account per run (its execute data): the credential is read once, not per request.
-const accountsOfRuns = new WeakMap<object, Promise<Account>>();
+// One account per run: the credential is read once, not per request.
+const accountOfRun = perRun<{ account?: Promise<Account> }>(() => ({}));
 
 async function accountOf(context: AnyContext): Promise<Account> {
-	const run = 'getExecuteData' in context ? context.getExecuteData() : undefined;
-	if (!run) return await readAccount(context);
-	let account = accountsOfRuns.get(run);
-	if (!account) {
-		account = readAccount(context);
-		accountsOfRuns.set(run, account);
-	}
-	return await account;
+	const state = 'getExecuteData' in context ? accountOfRun(context) : undefined;
+	if (!state) return await readAccount(context);
+	state.account ??= readAccount(context);
+	return await state.account;
 }
 
 async function readAccount(context: AnyContext): Promise<Account> {
@@ -412,19 +409,8 @@ interface Attempt extends Ticket {
 	error?: NodeApiError;
 }
 
-// Per run (its execute data) and item: the attempt in flight.
-const attempts = new WeakMap<object, Map<number, Attempt>>();
-
-function attemptsOf(context: IExecuteSingleFunctions): Map<number, Attempt> | undefined {
-	const run = context.getExecuteData();
-	if (!run) return undefined;
-	let byItem = attempts.get(run);
-	if (!byItem) {
-		byItem = new Map();
-		attempts.set(run, byItem);
-	}
-	return byItem;
-}
+// Per run and item: the attempt in flight.
+const attemptsOf = perRun(() => new Map<number, Attempt>());
 
 /** First postReceive step of every operation: reports the answer, then throws if it is a failure. */
 async function checkApiAnswer(

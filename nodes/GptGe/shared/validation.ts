@@ -4,6 +4,7 @@ import {
 	type IExecuteSingleFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { perRun } from './run';
 
 /** One item's parameters, expressions evaluated for that item. */
 export interface ItemInput {
@@ -59,21 +60,13 @@ interface RunRequests {
 	verdict?: NodeOperationError | null;
 }
 
-const requestsOfRuns = new WeakMap<object, RunRequests>();
-
-function runRequestsOf(context: IExecuteSingleFunctions): RunRequests | undefined {
-	const run = context.getExecuteData();
-	const itemCount = run?.data?.main?.[0]?.length;
-	if (!run || !itemCount) return undefined;
-	let runRequests = requestsOfRuns.get(run);
-	if (!runRequests) {
-		let built = () => {};
-		const allBuilt = new Promise<void>((resolve) => (built = resolve));
-		runRequests = { requests: new Map(), itemCount, allBuilt, built };
-		requestsOfRuns.set(run, runRequests);
-	}
-	return runRequests;
-}
+const runRequestsOf = perRun((run): RunRequests | null => {
+	const itemCount = run.data?.main?.[0]?.length;
+	if (!itemCount) return null;
+	let built = () => {};
+	const allBuilt = new Promise<void>((resolve) => (built = resolve));
+	return { requests: new Map(), itemCount, allBuilt, built };
+});
 
 /**
  * The input check of an operation, run by the door on each item's built request before it is
