@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// A headless-browser check of the real n8n editor with n8n-nodes-gptge installed: can a user
+// find the GPT.GE node by search, and does Generate show each voice source's own fields?
+//
+// Interface (for e2e/run.js, once per n8n version, with `n8n start` running and this package
+// installed in it):
+//
+//   const { checkEditor } = require('./browser/editor-check');
+//   const summary = await checkEditor({
+//     baseUrl: 'http://localhost:5678',      // the running editor
+//     screenshotsDir: '/abs/dir',             // created if missing; one PNG per stage, always kept
+//     owner: { email, password, firstName, lastName }, // set up on first visit, else signed in with
+//     log: (line) => {},                      // optional: one line per stage (default: silent)
+//     chromium: '/usr/bin/chromium',          // optional
+//   });
+//
+// It resolves with a summary of what it saw (n8n version, per search the rows listed, the
+// actions, the Generate parameters per voice source, the screenshots' paths, seconds taken),
+// and rejects with one Error whose message lists every failed expectation, then the
+// screenshots' paths (error.summary holds the same summary). It works on n8n 2.41.x and 1.123.x
+// (different keys and selectors are handled). It launches Debian's Chromium through
+// puppeteer-core and always closes it. The owner's password must satisfy n8n's rule (8+
+// characters, a number, a capital letter).
+//
+// What it does: signs in (or sets up the owner), opens a new workflow, and from the empty
+// canvas ("Add first step") searches "GPT.GE", "gptge" and "avatar", expecting the node
+// "GPT.GE"; opens it and expects its three actions; adds a Manual Trigger, repeats the three
+// searches from the top-right "+" and from the trigger's "+" connector; adds "Generate a
+// talking avatar video" and, for each Voice Source, reads which parameters the NDV shows.
+//
+// Standalone: node e2e/browser/editor-check.js http://localhost:5678 [screenshotsDir]
+//   (owner from GPTGE_E2E_OWNER_EMAIL / GPTGE_E2E_OWNER_PASSWORD, else a fixed test owner;
+//   prints the summary as JSON, or the failures, and exits 1 on failure).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const puppeteer = require('puppeteer-core');
+
+const NODE_NAME = 'GPT.GE';
+const SEARCH_TERMS = ['GPT.GE', 'gptge', 'avatar'];
+const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List ready-made voices'];
+const GENERATE_ACTION = ACTIONS[0];
+/** Per Voice Source option: the voice-related parameters it must show, in this order where it matters. */
+const VOICE_SOURCES = {
+	'Audio URL': ['audioUrl'],
+	'Clone Voice From Sample': ['sampleAudioUrl', 'language', 'text'],
+	'Use Existing Voice': ['language', 'voice', 'text'],
+};
+const VOICE_PARAMETERS = ['audioUrl', 'sampleAudioUrl', 'language', 'voice', 'text'];
+const ALWAYS_SHOWN = ['avatarUrl', 'voiceSource'];
+const CLONE_NOTICE = /at least 20 seconds/i;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const tid = (id) => `[data-test-id="${id}"]`;
+
+async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chromium = '/usr/bin/chromium' }) {
+	const startedAt = Date.now();
+	const base = baseUrl.replace(/\/+$/, '');
+	fs.mkdirSync(screenshotsDir, { recursive: true });
+	const failures = [];
+	const summary = { n8nVersion: undefined, searches: [], actions: [], generateAddedBy: undefined, generate: {}, screenshots: [], seconds: 0 };
+	const expect = (ok, message) => {
+		if (!ok) failures.push(message);
+		return ok;
+	};
+
+	const browser = await puppeteer.launch({
+		executablePath: chromium,
+		headless: true,
+		args: ['--no-sandbox', '--disable-dev-shm-usage'],
+		defaultViewport: { width: 1440, height: 900 },
+	});
+	let page;
+	const shot = async (name) => {
+		const file = path.join(screenshotsDir, `${String(summary.screenshots.length + 1).padStart(2, '0')}-${name}.png`);
+		await page.screenshot({ path: file });
+		summary.screenshots.push(file);
+		return file;
+	};
+	/**
+	 * One stage. A stage that throws is a failure (with a screenshot of where it stopped); the
+	 * panels it left open are closed and the next stage still runs, so one run reports every
+	 * failed expectation, not only the first.
+	 */
+	const stage = async (name, fn) => {
+		log(`editor check: ${name}`);
+		try {
+			await fn();
+			return true;
+		} catch (error) {
+			const file = await shot(`stopped-${slug(name)}`).catch(() => undefined);
+			failures.push(`${name}: stopped: ${error.message.split('\n')[0]}${file ? ` — see ${file}` : ''}`);
+			await closeNdvIfOpen(page).catch(() => {});
+			await closeCreator(page).catch(() => {});
+			return false;
+		}
+	};
+
+	const run = async () => {
+		page = await browser.newPage();
+		page.setDefaultTimeout(20_000);
+
+		const ready = await stage('sign in and open a new workflow', async () => {
+			await signIn(page, base, owner, shot);
+			summary.n8nVersion = await n8nVersion(page);
+			await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+			await page.waitForSelector(tid('canvas-plus-button'), { visible: true, timeout: 60_000 });
+			await dismissPopups(page);
+			await shot('empty-canvas');
+		});
+		if (!ready) return;
+
+		await stage('search from the empty canvas ("Add first step")', async () => {
+			await openCreator(page, () => page.click(tid('canvas-plus-button')));
+			const found = await searchAll(page, 'empty canvas ("Add first step")', summary, expect, shot);
+			if (!found) {
+				failures.push(`the node's actions: not checked, no search listed "${NODE_NAME}"`);
+				return closeCreator(page);
+			}
+			await search(page, found);
+			await checkActions(page, 'empty canvas', summary, expect, shot);
+			await closeCreator(page);
+		});
+
+		const trigger = await stage('add a Manual Trigger', async () => {
+			await openCreator(page, () => page.click(tid('canvas-plus-button')));
+			await search(page, 'manual');
+			await clickRow(page, /^(Trigger manually|Manual Trigger)$/);
+			await page.waitForSelector(tid('canvas-node'), { visible: true });
+			await closeNdvIfOpen(page);
+			await closeCreator(page);
+			await dismissPopups(page);
+			await shot('manual-trigger');
+		});
+
+		await stage('search from the top-right "+"', async () => {
+			await openCreator(page, () => page.click(tid('node-creator-plus-button')));
+			await searchAll(page, 'top-right "+" after a trigger', summary, expect, shot);
+			await closeCreator(page);
+		});
+
+		let generateOpen = false;
+		if (trigger) {
+			await stage('search from the trigger\'s "+" connector and add Generate there', async () => {
+				await openCreator(page, () => page.click(tid('canvas-handle-plus')));
+				const found = await searchAll(page, 'trigger\'s "+" connector', summary, expect, shot);
+				if (!found) return closeCreator(page);
+				await search(page, found);
+				await checkActions(page, 'trigger\'s "+" connector', summary, expect, shot);
+				await clickRow(page, new RegExp(`^${escapeRegExp(GENERATE_ACTION)}$`));
+				await page.waitForSelector(tid('ndv'), { visible: true });
+				generateOpen = true;
+				summary.generateAddedBy = 'the trigger\'s "+" connector';
+				// Added from the connector, so it hangs on the trigger.
+				const edges = await page.$$eval(tid('edge'), (found) => found.length);
+				expect(edges >= 1, 'Generate added from the trigger\'s "+" connector is not connected to the trigger');
+			});
+		} else {
+			failures.push('search from the trigger\'s "+" connector: not done (no trigger on the canvas)');
+		}
+
+		if (!generateOpen) {
+			// Search could not add it: paste the node, so its fields are still checked.
+			await stage('add Generate by pasting it (search did not add it)', async () => {
+				await pasteGenerateNode(page);
+				generateOpen = true;
+				summary.generateAddedBy = 'pasting the node (search did not list it)';
+			});
+		}
+
+		if (generateOpen) {
+			await sleep(800);
+			for (const [source, expected] of Object.entries(VOICE_SOURCES)) {
+				await stage(`Generate with Voice Source "${source}"`, async () => {
+					await selectOption(page, 'voiceSource', source);
+					const seen = await ndvParameters(page);
+					summary.generate[source] = seen;
+					const file = await shot(`generate-${slug(source)}`);
+					const where = `Generate, Voice Source "${source}"`;
+					for (const name of ALWAYS_SHOWN) expect(seen.parameters.includes(name), `${where}: "${name}" is not shown — see ${file}`);
+					const voiceShown = seen.parameters.filter((name) => VOICE_PARAMETERS.includes(name));
+					expect(
+						same([...voiceShown].sort(), [...expected].sort()),
+						`${where}: shows ${list(voiceShown)}, expected exactly ${list(expected)} — see ${file}`,
+					);
+					if (source === 'Use Existing Voice') {
+						const [language, voice] = [voiceShown.indexOf('language'), voiceShown.indexOf('voice')];
+						expect(language < 0 || voice < 0 || language < voice, `${where}: Language comes after Voice (order shown: ${list(voiceShown)}) — see ${file}`);
+					}
+					if (source === 'Clone Voice From Sample') {
+						expect(
+							seen.notices.some((text) => CLONE_NOTICE.test(text)),
+							`${where}: no visible notice saying "at least 20 seconds" (notices shown: ${list(seen.notices)}) — see ${file}`,
+						);
+					}
+				});
+			}
+		}
+	};
+
+	try {
+		await run();
+	} finally {
+		await browser.close().catch(() => {});
+		summary.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+		summary.failures = failures;
+		fs.writeFileSync(path.join(screenshotsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+	}
+
+	if (failures.length) {
+		const error = new Error(
+			`n8n editor check (n8n ${summary.n8nVersion ?? '?'}, ${base}) failed:\n` +
+				failures.map((failure) => `  - ${failure}`).join('\n') +
+				`\nScreenshots (and summary.json) in ${screenshotsDir}:\n${summary.screenshots.map((file) => `  ${file}`).join('\n')}`,
+		);
+		error.summary = summary;
+		throw error;
+	}
+	return summary;
+}
+
+/** n8n's version, from the settings a signed-in user gets. */
+function n8nVersion(page) {
+	return page.evaluate(async () => {
+		const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+		const body = await (await fetch('/rest/settings', { headers })).json();
+		return (body.data ?? body).versionCli;
+	});
+}
+
+async function signIn(page, base, owner, shot) {
+	await page.goto(`${base}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+	// The editor routes to /setup (first visit), /signin, or in (already signed in).
+	await page.waitForFunction(
+		() => document.querySelector('input[name=password]') || /^\/(workflow|home|assistant)/.test(location.pathname),
+		{ timeout: 60_000 },
+	);
+	const at = new URL(page.url()).pathname;
+	if (at.startsWith('/setup')) {
+		await page.waitForSelector('input[name=email]', { visible: true });
+		await typeInto(page, 'input[name=email]', owner.email);
+		await typeInto(page, 'input[name=firstName]', owner.firstName ?? 'Editor');
+		await typeInto(page, 'input[name=lastName]', owner.lastName ?? 'Check');
+		await typeInto(page, 'input[name=password]', owner.password);
+		await shot('owner-setup');
+		await submitted(page);
+	} else if (at.startsWith('/signin')) {
+		const email = 'input[name=emailOrLdapLoginId], input[name=email]';
+		await page.waitForSelector(email, { visible: true });
+		await typeInto(page, email, owner.email);
+		await typeInto(page, 'input[name=password]', owner.password);
+		await shot('sign-in');
+		await submitted(page);
+	}
+	// Signed in? (After the owner setup, 2.x may still show an "n8n Assistant" offer on /setup.)
+	const signedIn = await page.evaluate(async () => {
+		// n8n ties its auth cookie to the browser ID the editor sends along.
+		const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+		return (await fetch('/rest/login', { headers })).ok;
+	});
+	if (!signedIn) {
+		const text = await page.evaluate(() => document.body.innerText.slice(0, 300));
+		throw new Error(`not signed in after submitting the owner on ${at} (page: ${text.replace(/\s+/g, ' ')})`);
+	}
+}
+
+/** Submits the owner form and waits until it is gone (n8n takes a few seconds to sign in). */
+async function submitted(page) {
+	await page.click(tid('form-submit-button'));
+	await page.waitForFunction(() => !document.querySelector('input[name=password]'), { timeout: 60_000 }).catch(async () => {
+		const text = await page.evaluate(() => document.body.innerText.slice(0, 300));
+		throw new Error(`the owner form stays after submitting it (page: ${text.replace(/\s+/g, ' ')})`);
+	});
+}
+
+async function typeInto(page, selector, value) {
+	await page.click(selector, { clickCount: 3 });
+	await page.keyboard.press('Backspace');
+	await page.type(selector, value);
+}
+
+/** Closes one-time modals and tips that cover the canvas. */
+async function dismissPopups(page) {
+	await page.evaluate(() => {
+		for (const button of document.querySelectorAll('button')) {
+			const text = button.innerText.trim();
+			if (/^(Got it|Skip|Get started)$/.test(text) && button.offsetParent) button.click();
+		}
+	});
+}
+
+async function openCreator(page, open) {
+	await open();
+	await page.waitForSelector(`${tid('node-creator')} ${tid('node-creator-search-bar')}`, { visible: true });
+	await sleep(500);
+}
+
+async function closeCreator(page) {
+	const isOpen = async () => {
+		const bar = await page.$(`${tid('node-creator')} ${tid('node-creator-search-bar')}`);
+		return Boolean(bar && (await bar.isVisible()));
+	};
+	for (let i = 0; i < 3 && (await isOpen()); i++) {
+		await page.keyboard.press('Escape');
+		await sleep(300);
+	}
+	// With "No results" shown, Escape does nothing: click the canvas beside the panel.
+	if (await isOpen()) {
+		await page.mouse.click(200, 300);
+		await sleep(500);
+	}
+	if (await isOpen()) throw new Error('the node creator does not close (Escape, click on the canvas)');
+	await sleep(400); // its slide-out animation
+}
+
+/**
+ * Puts a Generate node on the canvas as a user pasting a copied node would, and opens it: the
+ * way in when search cannot add it.
+ */
+async function pasteGenerateNode(page) {
+	const workflow = {
+		nodes: [
+			{
+				parameters: { resource: 'avatar', operation: 'generate' },
+				name: NODE_NAME,
+				type: 'n8n-nodes-gptge.gptGe',
+				typeVersion: 1,
+				position: [400, 0],
+			},
+		],
+		connections: {},
+	};
+	const before = await page.$$eval(tid('canvas-node'), (nodes) => nodes.length);
+	await page.click(tid('canvas-background')).catch(() => {});
+	await page.evaluate((text) => {
+		const data = new DataTransfer();
+		data.setData('text/plain', text);
+		document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+	}, JSON.stringify(workflow));
+	await page.waitForFunction((before) => document.querySelectorAll('[data-test-id="canvas-node"]').length > before, { timeout: 10_000 }, before);
+	const nodes = await page.$$(tid('canvas-node'));
+	await nodes[nodes.length - 1].click({ count: 2 });
+	await page.waitForSelector(tid('ndv'), { visible: true });
+}
+
+async function closeNdvIfOpen(page) {
+	const ndv = await page.$(tid('ndv'));
+	if (ndv && (await ndv.isVisible())) {
+		const close = await page.$(tid('ndv-close-button'));
+		if (close) await close.click();
+		else await page.keyboard.press('Escape');
+		await sleep(500);
+	}
+}
+
+/** Types a term into the node creator's search and returns what the panel then lists. */
+async function search(page, term) {
+	const bar = `${tid('node-creator')} ${tid('node-creator-search-bar')}`;
+	await typeInto(page, bar, term);
+	// The list filters as you type; wait until it stops changing.
+	let last = '';
+	for (let i = 0; i < 20; i++) {
+		await sleep(250);
+		const text = await page.$eval(tid('node-creator'), (element) => element.innerText);
+		if (text === last && i >= 3) break;
+		last = text;
+	}
+	return listed(page);
+}
+
+/** The rows the node creator lists: name, description and kind (node, action, category...). */
+function listed(page) {
+	return page.$$eval(`${tid('node-creator')} ${tid('item-iterator-item')}`, (rows) =>
+		rows
+			.filter((row) => row.offsetParent !== null)
+			.map((row) => {
+				const name = row.querySelector('[data-test-id="node-creator-item-name"]');
+				const description = row.querySelector('[data-test-id="node-creator-item-description"]');
+				const kind = row.querySelector('[data-test-id^="node-creator-"][data-test-id$="-item"]');
+				return {
+					name: (name ?? row).innerText.trim().split('\n')[0],
+					description: description ? description.innerText.trim() : '',
+					kind: kind ? kind.getAttribute('data-test-id').replace(/^node-creator-|-item$/g, '') : '',
+				};
+			}),
+	);
+}
+
+/** Searches each term, expecting the node; returns a term that listed it. */
+async function searchAll(page, from, summary, expect, shot) {
+	let foundBy;
+	for (const term of SEARCH_TERMS) {
+		const rows = await search(page, term);
+		const noResults = await page.$eval(tid('node-creator'), (element) => /No results for/i.test(element.innerText));
+		const file = await shot(`search-${slug(from)}-${slug(term)}`);
+		const found = rows.some((row) => row.name === NODE_NAME);
+		if (found) foundBy ??= term;
+		summary.searches.push({ from, term, found, noResults, rows, screenshot: file });
+		expect(
+			found,
+			`search "${term}" from the ${from} does not list "${NODE_NAME}" (${noResults ? 'no results' : `listed: ${list(rows.map((row) => row.name))}`}) — see ${file}`,
+		);
+	}
+	return foundBy;
+}
+
+/** Clicks the GPT.GE row of the current search and returns the actions then listed. */
+/** Clicks the GPT.GE row of the current search and expects its actions in the view that opens. */
+async function checkActions(page, from, summary, expect, shot) {
+	await clickRow(page, new RegExp(`^${escapeRegExp(NODE_NAME)}$`));
+	await sleep(800);
+	const rows = await listed(page);
+	const file = await shot(`node-actions-${slug(from)}`);
+	summary.actions.push({ from, rows, screenshot: file });
+	const names = rows.map((row) => row.name);
+	for (const action of ACTIONS) {
+		expect(names.includes(action), `the node's actions (opened from the ${from}) lack "${action}" (listed: ${list(names)}) — see ${file}`);
+	}
+}
+
+async function clickRow(page, name) {
+	const rows = await page.$$(`${tid('node-creator')} ${tid('item-iterator-item')}`);
+	for (const row of rows) {
+		const text = await row.evaluate((element) => {
+			const label = element.querySelector('[data-test-id="node-creator-item-name"]');
+			return (label ?? element).innerText.trim().split('\n')[0];
+		});
+		if (name.test(text) && (await row.isVisible())) {
+			await row.click();
+			return;
+		}
+	}
+	const seen = (await listed(page)).map((row) => row.name);
+	throw new Error(`no row ${name} in the node creator (listed: ${list(seen)})`);
+}
+
+/** Picks an option of an options-type parameter in the open NDV. */
+async function selectOption(page, parameter, option) {
+	const input = `${tid('ndv')} ${tid(`parameter-input-${parameter}`)}`;
+	await page.click(`${input} input, ${input} .el-select, ${input}`);
+	await sleep(400);
+	const clicked = await page.evaluate((option) => {
+		const items = [...document.querySelectorAll('.el-select-dropdown__item, [role=option]')].filter((item) => item.offsetParent !== null);
+		const item = items.find((element) => element.innerText.trim().split('\n')[0] === option);
+		if (item) item.click();
+		return items.map((element) => element.innerText.trim().split('\n')[0]);
+	}, option);
+	if (!clicked.includes(option)) throw new Error(`Voice Source has no option "${option}" (options: ${list(clicked)})`);
+	await sleep(800);
+}
+
+/** The parameters (by name, in display order) and the visible notices of the open NDV. */
+function ndvParameters(page) {
+	return page.$eval(tid('ndv'), (ndv) => {
+		const parameters = [];
+		for (const element of ndv.querySelectorAll('[data-test-id^="parameter-input-"]')) {
+			// Inner parts of a parameter's input (e.g. "parameter-input-field") are not parameters.
+			if (element.offsetParent === null || element.parentElement.closest('[data-test-id^="parameter-input-"]')) continue;
+			const name = element.getAttribute('data-test-id').slice('parameter-input-'.length);
+			if (!parameters.includes(name)) parameters.push(name);
+		}
+		const notices = [...ndv.querySelectorAll('.notice, [class*="notice"], [data-test-id*="notice"]')]
+			.filter((element) => element.offsetParent !== null && element.innerText.trim())
+			.map((element) => element.innerText.trim().replace(/\s+/g, ' '));
+		return { parameters, notices: [...new Set(notices)] };
+	});
+}
+
+const same = (a, b) => a.length === b.length && a.every((value, index) => value === b[index]);
+const list = (values) => (values.length ? values.map((value) => `"${value}"`).join(', ') : 'nothing');
+const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+module.exports = { checkEditor };
+
+if (require.main === module) {
+	const [baseUrl, screenshotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-editor-check-'))] = process.argv.slice(2);
+	if (!baseUrl) {
+		console.error('usage: node e2e/browser/editor-check.js http://localhost:PORT [screenshotsDir]');
+		process.exit(2);
+	}
+	const owner = {
+		email: process.env.GPTGE_E2E_OWNER_EMAIL ?? 'owner@example.com',
+		password: process.env.GPTGE_E2E_OWNER_PASSWORD ?? 'EditorCheck1',
+		firstName: 'Editor',
+		lastName: 'Check',
+	};
+	const log = process.env.GPTGE_E2E_VERBOSE ? (line) => console.error(line) : undefined;
+	checkEditor({ baseUrl, screenshotsDir, owner, log }).then(
+		(summary) => console.log(JSON.stringify(summary, null, 2)),
+		(error) => {
+			console.error(error.message);
+			process.exit(1);
+		},
+	);
+}
