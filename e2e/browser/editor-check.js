@@ -3,34 +3,47 @@
 // find the GPT.GE node by search, and does Generate show each voice source's own fields?
 //
 // Interface (for e2e/run.js, once per n8n version, with `n8n start` running and this package
-// installed in it):
+// installed in it). Install first: `npm ci --prefix e2e/browser` (puppeteer-core only, its own
+// node_modules; no browser download) and Debian's Chromium (`apt-get install -y chromium
+// fonts-liberation`). Runs under Node 20+ (any of the suite's Nodes).
 //
 //   const { checkEditor } = require('./browser/editor-check');
 //   const summary = await checkEditor({
 //     baseUrl: 'http://localhost:5678',      // the running editor
-//     screenshotsDir: '/abs/dir',             // created if missing; one PNG per stage, always kept
+//     screenshotsDir: '/abs/dir',             // created if missing; one PNG per stage + summary.json, always kept
 //     owner: { email, password, firstName, lastName }, // set up on first visit, else signed in with
 //     log: (line) => {},                      // optional: one line per stage (default: silent)
 //     chromium: '/usr/bin/chromium',          // optional
+//     actions: [...],                         // optional: the action names expected (default ACTIONS below)
 //   });
 //
-// It resolves with a summary of what it saw (n8n version, per search the rows listed, the
-// actions, the Generate parameters per voice source, the screenshots' paths, seconds taken),
-// and rejects with one Error whose message lists every failed expectation, then the
-// screenshots' paths (error.summary holds the same summary). It works on n8n 2.41.x and 1.123.x
-// (different keys and selectors are handled). It launches Debian's Chromium through
-// puppeteer-core and always closes it. The owner's password must satisfy n8n's rule (8+
-// characters, a number, a capital letter).
+// Resolves with a summary of what it saw: { n8nVersion, searches: [{ from, term, found,
+// noResults, rows: [{ name, description, kind }], screenshot }], actions: [{ from, rows,
+// screenshot }], generateAddedBy, generate: { [voiceSource]: { parameters (names, in display
+// order), notices (visible notice texts) } }, screenshots, seconds, failures: [] }. Rejects with
+// one Error whose message lists every failed expectation (each with its screenshot), then the
+// screenshots' paths; error.summary holds the summary. A stage that breaks is reported and the
+// next stage still runs, so one run shows everything that is wrong. It launches Chromium
+// through puppeteer-core and always closes it; it prints nothing. Each run leaves one new
+// workflow ("My workflow N") in that n8n. Works on n8n 2.41.x and 1.123.x: it clicks buttons
+// rather than keys (N on 2.x, Tab on 1.x) and reads the same data-test-ids on both. The owner's
+// password must satisfy n8n's rule (8+ characters, a number, a capital letter). Takes 1-3 min
+// (most of it n8n loading the editor; slower on a busy machine).
 //
-// What it does: signs in (or sets up the owner), opens a new workflow, and from the empty
-// canvas ("Add first step") searches "GPT.GE", "gptge" and "avatar", expecting the node
-// "GPT.GE"; opens it and expects its three actions; adds a Manual Trigger, repeats the three
-// searches from the top-right "+" and from the trigger's "+" connector; adds "Generate a
-// talking avatar video" and, for each Voice Source, reads which parameters the NDV shows.
+// What it checks: signs in (or sets up the owner), opens a new workflow; from the empty canvas
+// ("Add first step") searches "GPT.GE", "gptge" and "avatar", each time expecting the node
+// "GPT.GE" listed, opens it and expects its actions; adds a Manual Trigger; repeats the three
+// searches from the top-right "+" and from the trigger's "+" connector, and adds "Generate a
+// talking avatar video" there (expecting it connected to the trigger); if search cannot add it,
+// it pastes the node instead so its fields are still checked. Then for each Voice Source it
+// expects avatarUrl and voiceSource plus exactly: Audio URL → audioUrl; Clone Voice From Sample
+// → sampleAudioUrl, language, text and a visible notice saying "at least 20 seconds"; Use
+// Existing Voice → language, voice, text with Language before Voice.
 //
 // Standalone: node e2e/browser/editor-check.js http://localhost:5678 [screenshotsDir]
-//   (owner from GPTGE_E2E_OWNER_EMAIL / GPTGE_E2E_OWNER_PASSWORD, else a fixed test owner;
-//   prints the summary as JSON, or the failures, and exits 1 on failure).
+//   (owner from GPTGE_E2E_OWNER_EMAIL / GPTGE_E2E_OWNER_PASSWORD, else owner@example.com /
+//   EditorCheck1; GPTGE_E2E_VERBOSE=1 prints the stages; prints the summary as JSON, or the
+//   failures and exits 1).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -53,7 +66,7 @@ const CLONE_NOTICE = /at least 20 seconds/i;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const tid = (id) => `[data-test-id="${id}"]`;
 
-async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chromium = '/usr/bin/chromium' }) {
+async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chromium = '/usr/bin/chromium', actions = ACTIONS }) {
 	const startedAt = Date.now();
 	const base = baseUrl.replace(/\/+$/, '');
 	fs.mkdirSync(screenshotsDir, { recursive: true });
@@ -118,7 +131,7 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 				return closeCreator(page);
 			}
 			await search(page, found);
-			await checkActions(page, 'empty canvas', summary, expect, shot);
+			await checkActions(page, 'empty canvas', actions, summary, expect, shot);
 			await closeCreator(page);
 		});
 
@@ -146,7 +159,7 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 				const found = await searchAll(page, 'trigger\'s "+" connector', summary, expect, shot);
 				if (!found) return closeCreator(page);
 				await search(page, found);
-				await checkActions(page, 'trigger\'s "+" connector', summary, expect, shot);
+				await checkActions(page, 'trigger\'s "+" connector', actions, summary, expect, shot);
 				await clickRow(page, new RegExp(`^${escapeRegExp(GENERATE_ACTION)}$`));
 				await page.waitForSelector(tid('ndv'), { visible: true });
 				generateOpen = true;
@@ -292,6 +305,9 @@ async function dismissPopups(page) {
 async function openCreator(page, open) {
 	await open();
 	await page.waitForSelector(`${tid('node-creator')} ${tid('node-creator-search-bar')}`, { visible: true });
+	// Off the canvas node, so its hover buttons leave the screenshots.
+	await page.mouse.move(300, 750);
+	await page.mouse.move(1200, 700);
 	await sleep(500);
 }
 
@@ -406,14 +422,14 @@ async function searchAll(page, from, summary, expect, shot) {
 
 /** Clicks the GPT.GE row of the current search and returns the actions then listed. */
 /** Clicks the GPT.GE row of the current search and expects its actions in the view that opens. */
-async function checkActions(page, from, summary, expect, shot) {
+async function checkActions(page, from, actions, summary, expect, shot) {
 	await clickRow(page, new RegExp(`^${escapeRegExp(NODE_NAME)}$`));
 	await sleep(800);
 	const rows = await listed(page);
 	const file = await shot(`node-actions-${slug(from)}`);
 	summary.actions.push({ from, rows, screenshot: file });
 	const names = rows.map((row) => row.name);
-	for (const action of ACTIONS) {
+	for (const action of actions) {
 		expect(names.includes(action), `the node's actions (opened from the ${from}) lack "${action}" (listed: ${list(names)}) — see ${file}`);
 	}
 }
