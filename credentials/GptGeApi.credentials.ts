@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -13,7 +12,7 @@ export class GptGeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/GptGe/gptge.svg', dark: 'file:../nodes/GptGe/gptge.dark.svg' };
 
-	documentationUrl = 'https://github.com/gptge/n8n-nodes-gptge#credentials';
+	documentationUrl = 'https://github.com/gptge/n8n-nodes-gptge#credential-gptge-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -45,16 +44,6 @@ export class GptGeApi implements ICredentialType {
 		},
 	};
 
-	// Read-only and free: proves the token without starting (and paying for) a video.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/dashboard/billing/subscription',
-			method: 'GET',
-			// n8n's credential tester sends this one, not the node: the token stays on the Base
-			// URL's origin here too (a redirect fails the test instead of being followed).
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-		},
-	};
+	// The test is the node's (testedBy: nodes/GptGe/shared/credentialTest.ts), so that a failed
+	// test can show GPT.GE's own message and what to do about it.
 }

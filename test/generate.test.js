@@ -240,7 +240,7 @@ describe('Avatar → Generate: errors', () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('GPT.GE: Your balance is not enough');
 		expect(error.description).toBe(
-			'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "insufficient_quota".)' +
+			'The GPT.GE account behind this token is out of credit: top it up, or raise the token\'s quota, then run again. (GPT.GE answered with code "insufficient_quota".)' +
 				NOTHING_CREATED,
 		);
 		expect(error.context.itemIndex).toBe(0);
@@ -259,7 +259,8 @@ describe('Avatar → Generate: errors', () => {
 		expect(requests).toHaveLength(1);
 		expect(error.message).toBe('GPT.GE: Invalid token (request id: 2025)');
 		expect(error.description).toBe(
-			'Check the API token (and the Base URL) in the GPT.GE API credential. (GPT.GE answered with HTTP 401.)' + NOTHING_CREATED,
+			"GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller's API address. (GPT.GE answered with HTTP 401.)" +
+				NOTHING_CREATED,
 		);
 	});
 
@@ -269,7 +270,21 @@ describe('Avatar → Generate: errors', () => {
 		const error = await run();
 
 		expect(error.httpCode).toBe('403');
-		expect(error.description).toMatch(/^Check the API token/);
+		expect(error.message).toBe('GPT.GE: token has no access to this model');
+		expect(error.description).toMatch(/^The token may not do this: it may be disabled, expired or limited to other models\. Check it in your GPT\.GE account/);
+	});
+
+	test('402 says the account is out of credit', async () => {
+		interceptGenerate({ reply: () => [402, { error: { message: 'Payment required' } }] });
+
+		const error = await run();
+
+		expect(error.httpCode).toBe('402');
+		expect(error.message).toBe('GPT.GE: Payment required');
+		expect(error.description).toBe(
+			"The GPT.GE account behind this token is out of credit: top it up, or raise the token's quota, then run again. (GPT.GE answered with HTTP 402.)" +
+				NOTHING_CREATED,
+		);
 	});
 
 	test('429 proves nothing was created: the POST is sent again after Retry-After and succeeds', async () => {
@@ -410,6 +425,37 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		await runNode({ parameters: generate(valid[source]) });
 
 		expect(requests).toHaveLength(1);
+	});
+
+	describe('a voice picked from the list for another Language (the editor keeps it when Language changes)', () => {
+		const picked = (cachedResultName) => ({ __rl: true, mode: 'list', value: 'engine-1:audio-1', cachedResultName });
+
+		test('is refused before sending, naming the voice and both languages', async () => {
+			const requests = interceptGenerate();
+
+			const error = await runNode({
+				parameters: generate({ ...valid.useVoice, voice: picked('Yue Hua (zh, Female)'), language: 'en', text: 'Hello' }),
+			}).catch((e) => e);
+
+			expect(requests).toHaveLength(0);
+			expect(error.message).toBe('Invalid Voice [item 0]');
+			expect(error.description).toBe(
+				'"Yue Hua" was picked from the Chinese voices, but Language is English. Pick the voice again (the list shows the voices of the chosen Language), or set Language back to Chinese. Nothing was sent to GPT.GE.' +
+					NOTHING_CREATED,
+			);
+		});
+
+		test.each([
+			['the same language', picked('Yue Hua (zh, Female)'), 'zh'],
+			['a voice typed By ID (no language known)', { __rl: true, mode: 'id', value: 'engine-1:audio-1' }, 'en'],
+			['a pick from before names carried the language', picked('Yue Hua'), 'en'],
+		])('is not in the way for %s', async (_case, voice, language) => {
+			const requests = interceptGenerate();
+
+			await runNode({ parameters: generate({ ...valid.useVoice, voice, language }) });
+
+			expect(requests).toHaveLength(1);
+		});
 	});
 
 	test('a bad row among good ones fails the node before ANY row is sent, naming the row', async () => {

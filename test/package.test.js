@@ -7,6 +7,15 @@ const { loadNodeType } = require('./helpers/engine');
 
 const root = path.join(__dirname, '..');
 const built = (file) => path.join(root, file);
+const codex = JSON.parse(fs.readFileSync(built('nodes/GptGe/GptGe.node.json'), 'utf8'));
+/** The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens. */
+const githubAnchor = (heading) =>
+	heading
+		.replace(/^#+ /, '')
+		.trim()
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N} _-]/gu, '')
+		.replace(/ /g, '-');
 
 describe('package manifest', () => {
 	test('is a community node package with no runtime dependencies', () => {
@@ -40,13 +49,37 @@ describe('package manifest', () => {
 		expect(new entry.GptGeApi().name).toBe('gptGeApi');
 	});
 
-	test('the codex names this package\'s node and has categories and documentation', () => {
-		const codex = JSON.parse(fs.readFileSync(built('dist/nodes/GptGe/GptGe.node.json'), 'utf8'));
+	test('the codex names this package\'s node and links documentation to headings the README has', () => {
 		expect(codex.node).toBe(`${pkg.name}.gptGe`);
-		expect(codex.categories.length).toBeGreaterThan(0);
-		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
-		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\//);
+		const readmeAnchors = fs
+			.readFileSync(built('README.md'), 'utf8')
+			.split('\n')
+			.filter((line) => /^#+ /.test(line))
+			.map(githubAnchor);
+		for (const { url } of [...codex.resources.primaryDocumentation, ...codex.resources.credentialDocumentation]) {
+			const [page, anchor] = url.split('#');
+			expect(page).toBe(pkg.homepage.split('#')[0]);
+			if (anchor !== 'readme') expect(readmeAnchors).toContain(anchor);
+		}
 	});
+
+	// n8n's node creator (editor-ui useViewStacks.ts, filterOutAiNodes) drops from search every node
+	// whose categories include "AI" unless its AI subcategories include "Root Nodes". n8n's own
+	// video-making nodes (OpenAI, Google Gemini) are filed as AI → Agents, Miscellaneous, Root Nodes.
+	test('the codex keeps the node in the add-node search: an AI node must be an AI "Root Nodes" node', () => {
+		expect(codex.categories).toContain('AI');
+		expect(codex.subcategories.AI).toEqual(expect.arrayContaining(['Root Nodes']));
+		expect(codex.subcategories.AI).not.toContain('Tools');
+	});
+
+	// The search matches only the display name and codex.alias, never the description.
+	test.each(['gptge', 'gpt.ge', 'avatar', 'digital human', 'talking head', 'lip sync', 'video'])(
+		'search finds the node by "%s": only the display name and the codex aliases are searched',
+		(term) => {
+			const searched = [loadNodeType().description.displayName, ...codex.alias].map((text) => text.toLowerCase());
+			expect(searched).toContain(term);
+		},
+	);
 });
 
 describe('node description', () => {
@@ -59,9 +92,22 @@ describe('node description', () => {
 		expect(description.requestDefaults.baseURL).toBeUndefined();
 	});
 
-	test('can be used as an AI tool and shows the operation as subtitle', () => {
+	test('can be used as an AI tool and shows "Operation: Resource" by their display names as subtitle', () => {
 		expect(description.usableAsTool).toBe(true);
-		expect(description.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+		const subtitle = (resource, operation) =>
+			new Function('$parameter', `return ${description.subtitle.slice(3, -2)}`)({ resource, operation });
+		expect([subtitle('avatar', 'generate'), subtitle('avatar', 'getTask'), subtitle('voice', 'list')]).toStrictEqual([
+			'Generate: Avatar',
+			'Get Task: Avatar',
+			'List: Voice',
+		]);
+	});
+
+	test('action names read as n8n\'s own do (the add-node panel lists them)', () => {
+		const actions = description.properties
+			.filter((property) => property.name === 'operation')
+			.flatMap((property) => property.options.map((option) => option.action));
+		expect(actions).toStrictEqual(['Generate a talking avatar video', 'Get the status of a video task', 'List voices']);
 	});
 
 	test("n8n's loader gives it the batching and timeout request options (Timeout sets the door's request timeout)", () => {
@@ -93,9 +139,10 @@ describe('node description', () => {
 
 	test.each([
 		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
-		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-		['useVoice', ['avatarUrl', 'voiceSource', 'voice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-	])('with voice source %s the editor shows exactly that source\'s fields', (voiceSource, expected) => {
+		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		// Language before Voice: the voice list shows the chosen language's voices.
+		['useVoice', ['avatarUrl', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+	])('with voice source %s the editor shows exactly that source\'s fields, in this order', (voiceSource, expected) => {
 		const parameters = { resource: 'avatar', operation: 'generate', voiceSource };
 		const shown = description.properties
 			.filter((property) => !['resource', 'operation', 'requestOptions'].includes(property.name))

@@ -1,7 +1,36 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { testGptGeCredential } from './shared/credentialTest';
+import { operationSubtitle } from './shared/descriptions';
 import { avatarDescription } from './resources/avatar';
 import { voiceDescription } from './resources/voice';
 import { searchVoices } from './listSearch/searchVoices';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Avatar',
+				value: 'avatar',
+			},
+			{
+				name: 'Voice',
+				value: 'voice',
+			},
+		],
+		default: 'avatar',
+	},
+	...avatarDescription,
+	...voiceDescription,
+];
 
 export class GptGe implements INodeType {
 	description: INodeTypeDescription = {
@@ -10,7 +39,7 @@ export class GptGe implements INodeType {
 		icon: { light: 'file:gptge.svg', dark: 'file:gptge.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: operationSubtitle(properties),
 		description: 'Create talking digital-human videos with the GPT.GE API',
 		defaults: {
 			name: 'GPT.GE',
@@ -22,6 +51,8 @@ export class GptGe implements INodeType {
 			{
 				name: 'gptGeApi',
 				required: true,
+				// A function, not a request: it can show GPT.GE's own message and what to do.
+				testedBy: 'testGptGeCredential',
 			},
 		],
 		// No baseURL here: the door (shared/transport.ts) sends every request to the credential's
@@ -33,30 +64,13 @@ export class GptGe implements INodeType {
 			},
 			json: true,
 		},
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Avatar',
-						value: 'avatar',
-					},
-					{
-						name: 'Voice',
-						value: 'voice',
-					},
-				],
-				default: 'avatar',
-			},
-			...avatarDescription,
-			...voiceDescription,
-		],
+		properties,
 	};
 
 	methods = {
+		credentialTest: {
+			testGptGeCredential,
+		},
 		listSearch: {
 			searchVoices,
 		},

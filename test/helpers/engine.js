@@ -3,7 +3,7 @@
 // n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
 const { setMaxListeners } = require('node:events');
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
-const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
+const { CredentialTestContext, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
 // Under jest the TypeScript sources load through ts-jest; elsewhere (bench/) the build in dist/.
 const built = typeof jest === 'undefined' ? '../../dist/' : '../../';
 const { GptGe } = require(`${built}nodes/GptGe/GptGe.node`);
@@ -166,28 +166,19 @@ async function runListSearch({ method, parameters, filter, credentials = default
 }
 
 /** Runs the credential's `test` request the way n8n's credentials tester does. */
+/**
+ * The credential test as n8n's credentials tester runs it: the node's `testedBy` function, called
+ * on n8n-core's own CredentialTestContext (its `request` helper is the real HTTP client).
+ */
 async function runCredentialTest(credentials = defaultCredentials) {
 	const nodeType = loadNodeType();
-	const testNodeType = {
-		description: {
-			...nodeType.description,
-			credentials: [{ name: credentialType.name, required: true }],
-			properties: [
-				{
-					displayName: 'Temp',
-					name: 'temp',
-					type: 'string',
-					default: '',
-					routing: { request: credentialType.test.request },
-				},
-			],
-		},
-	};
-	return runNode({
-		parameters: {},
-		nodeType: testNodeType,
-		credentials,
-		credentialsDecrypted: { id: 'cred-1', name: 'GPT.GE account', type: credentialType.name, data: credentials },
+	const { testedBy } = nodeType.description.credentials.find((credential) => credential.name === credentialType.name);
+	const context = new CredentialTestContext({});
+	return await nodeType.methods.credentialTest[testedBy].call(context, {
+		id: 'cred-1',
+		name: 'GPT.GE account',
+		type: credentialType.name,
+		data: credentials,
 	});
 }
 

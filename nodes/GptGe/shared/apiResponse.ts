@@ -5,10 +5,18 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-/** What a person can do about a failed call, by HTTP status. */
-function hintFor(statusCode: number): string {
-	if (statusCode === 401 || statusCode === 403) {
-		return 'Check the API token (and the Base URL) in the GPT.GE API credential.';
+const outOfCredit = /quota|insufficient|balance|credit|余额|额度/i;
+
+/** What a person can do about a failed call, by HTTP status and the API's own message. */
+export function hintFor(statusCode: number, apiMessage = ''): string {
+	if (statusCode === 402 || outOfCredit.test(apiMessage)) {
+		return 'The GPT.GE account behind this token is out of credit: top it up, or raise the token\'s quota, then run again.';
+	}
+	if (statusCode === 401) {
+		return 'GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller\'s API address.';
+	}
+	if (statusCode === 403) {
+		return 'The token may not do this: it may be disabled, expired or limited to other models. Check it in your GPT.GE account; if it comes from a reseller, check Base URL too.';
 	}
 	if (statusCode === 429) {
 		return 'GPT.GE kept refusing requests for its rate limit. Try again later, or set Options → Max Requests per Second to your plan\'s limit.';
@@ -22,7 +30,8 @@ function hintFor(statusCode: number): string {
 	return 'GPT.GE did not accept the request. Check the node\'s input values and your account balance.';
 }
 
-function apiMessageOf(body: unknown): string | undefined {
+/** The API's own words in an error answer, if it has any. */
+export function apiMessageOf(body: unknown): string | undefined {
 	if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
 	if (!body || typeof body !== 'object') return undefined;
 	const { message, error } = body as { message?: unknown; error?: unknown };
@@ -52,7 +61,7 @@ export function apiErrorOf(
 		statusCode >= 400 ? `HTTP ${statusCode}` : `code ${JSON.stringify(code ?? null)}`;
 	return new NodeApiError(node, (body && typeof body === 'object' ? body : { body }) as JsonObject, {
 		message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
-		description: `${hintFor(statusCode)} (GPT.GE answered with ${what}.)`,
+		description: `${hintFor(statusCode, apiMessage)} (GPT.GE answered with ${what}.)`,
 		httpCode: String(statusCode),
 		itemIndex,
 	});

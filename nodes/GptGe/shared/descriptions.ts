@@ -65,7 +65,7 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
-			typeOptions: { minValue: 1, numberPrecision: 1 },
+			typeOptions: { minValue: 1 },
 			default: 10,
 			description: 'How long to wait between two status checks',
 			displayOptions: whenWaiting,
@@ -146,4 +146,21 @@ export function apiOptionsField(showFor: ShowFor): INodeProperties {
 			},
 		],
 	};
+}
+
+/**
+ * The canvas subtitle, "Generate: Avatar", as n8n's own nodes read: the display names of the
+ * chosen operation and resource, taken from their options so they cannot drift apart.
+ */
+export function operationSubtitle(properties: INodeProperties[]): string {
+	const displayNames = (parameter: string) =>
+		JSON.stringify(
+			Object.fromEntries(
+				properties
+					.filter((property) => property.name === parameter)
+					.flatMap((property) => (property.options ?? []) as Array<{ name: string; value: unknown }>)
+					.map((option) => [option.value, option.name]),
+			),
+		);
+	return `={{ ${displayNames('operation')}[$parameter["operation"]] + ": " + ${displayNames('resource')}[$parameter["resource"]] }}`;
 }

@@ -9,6 +9,8 @@ import { perRun } from './run';
 /** One item's parameters, expressions evaluated for that item. */
 export interface ItemInput {
 	value(parameter: string): unknown;
+	/** The name the editor showed for a value picked from a list (a resource locator's), if any. */
+	pickedName(parameter: string): string | undefined;
 }
 
 /** What is wrong with one parameter of one item. */
@@ -115,6 +117,11 @@ function problemOfItem(
 			sent ??= sentValues?.(request) ?? {};
 			return parameter in sent ? sent[parameter] : context.evaluateExpression(raw.slice(1), itemIndex);
 		},
+		pickedName(parameter) {
+			const raw = parameters[parameter] as IDataObject | undefined;
+			const name = raw && typeof raw === 'object' && raw.mode === 'list' ? raw.cachedResultName : undefined;
+			return typeof name === 'string' ? name : undefined;
+		},
 	};
 	const problem = check(input);
 	if (!problem) return null;
@@ -175,4 +182,30 @@ export function checkVoiceIds(input: ItemInput, parameter: string): InputProblem
 		};
 	}
 	return undefined;
+}
+
+const languageNames: Record<string, string> = { en: 'English', zh: 'Chinese' };
+
+/**
+ * A voice picked from the list while another Language was chosen: the editor keeps the pick when
+ * the language changes, and the video would speak the text in a voice of the other language. The
+ * list names each voice "Name (language, labels…)", and n8n keeps that name with the pick.
+ */
+export function checkPickedVoiceLanguage(
+	input: ItemInput,
+	voiceParameter: string,
+	languageParameter: string,
+): InputProblem | undefined {
+	const picked = input.pickedName(voiceParameter);
+	const pickedLanguage = picked?.match(/\(([a-z]{2})[,)]/)?.[1];
+	const language = input.value(languageParameter);
+	if (!picked || !pickedLanguage || !(pickedLanguage in languageNames) || pickedLanguage === language) {
+		return undefined;
+	}
+	const name = picked.replace(/\s*\(.*$/, '');
+	const chosen = languageNames[String(language)] ?? String(language);
+	return {
+		parameter: voiceParameter,
+		reason: `"${name}" was picked from the ${languageNames[pickedLanguage]} voices, but Language is ${chosen}. Pick the voice again (the list shows the voices of the chosen Language), or set Language back to ${languageNames[pickedLanguage]}.`,
+	};
 }

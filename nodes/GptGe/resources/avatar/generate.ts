@@ -14,6 +14,7 @@ import {
 	inputCheck,
 	checkNotEmpty,
 	checkOneOf,
+	checkPickedVoiceLanguage,
 	checkVoiceIds,
 	type InputCheck,
 	type InputProblem,
@@ -92,10 +93,23 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/voice-sample.mp3',
 		description:
-			'Public URL of a recording of the voice to clone. It needs at least 20 seconds of speech.',
+			'Public URL of a recording of the voice to clone',
 		displayOptions: showForVoiceSource('createVoice'),
 		routing: { send: { type: 'body', property: 'create_voice.audio_url' } },
 	},
+	{
+		// GPT.GE's rule for cloning, shown where the sample is chosen rather than in a tooltip.
+		displayName:
+			'The voice sample needs at least 20 seconds of clear speech by one person; GPT.GE cannot clone a voice from a shorter one',
+		name: 'sampleLengthNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: showForVoiceSource('createVoice'),
+	},
+	languageField(showForVoiceSource('createVoice'), 'create_voice.language'),
+	speechTextField(showForVoiceSource('createVoice'), 'create_voice.text'),
+	// Language comes before Voice: the voice list shows the voices of the chosen language.
+	languageField(showForVoiceSource('useVoice'), 'use_voice.language'),
 	{
 		displayName: 'Voice',
 		name: 'voice',
@@ -105,6 +119,8 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		description:
 			'A GPT.GE voice. Pick one from the list, or enter its IDs as voice_engine_id:audio_id (Voice → List outputs them in this form).',
 		displayOptions: showForVoiceSource('useVoice'),
+		// The list shows the voices of the chosen Language: reload it when the language changes.
+		typeOptions: { loadOptionsDependsOn: ['language'] },
 		modes: [
 			{
 				displayName: 'From List',
@@ -114,7 +130,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 				typeOptions: { searchListMethod: 'searchVoices', searchable: true },
 			},
 			{
-				displayName: 'By IDs',
+				displayName: 'By ID',
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. 7f3a…:cffcff22110049a487aa4fa7a382e3dc',
@@ -138,9 +154,6 @@ export const avatarGenerateDescription: INodeProperties[] = [
 			},
 		},
 	},
-	languageField(showForVoiceSource('createVoice'), 'create_voice.language'),
-	speechTextField(showForVoiceSource('createVoice'), 'create_voice.text'),
-	languageField(showForVoiceSource('useVoice'), 'use_voice.language'),
 	speechTextField(showForVoiceSource('useVoice'), 'use_voice.text'),
 	{
 		displayName: 'Remove Watermark',
@@ -169,7 +182,7 @@ const checkGenerateInput: InputCheck = (input) => {
 		case 'createVoice':
 			return checkHttpUrl(input, 'sampleAudioUrl') ?? checkSpeech(input);
 		case 'useVoice':
-			return checkVoiceIds(input, 'voice') ?? checkSpeech(input);
+			return checkVoiceIds(input, 'voice') ?? checkSpeech(input) ?? checkPickedVoiceLanguage(input, 'voice', 'language');
 		default:
 			return checkHttpUrl(input, 'audioUrl');
 	}

@@ -18,8 +18,8 @@ export const voiceDescription: INodeProperties[] = [
 			{
 				name: 'List',
 				value: 'list',
-				action: 'List ready made voices',
-				description: 'List the GPT.GE voices for a language, with the IDs Generate needs',
+				action: 'List voices',
+				description: 'List the ready-made GPT.GE voices of a language, with the IDs Generate needs',
 				routing: voiceListRouting,
 			},
 		],

@@ -27,7 +27,7 @@ export const voiceListDescription: INodeProperties[] = [
 	apiOptionsField(showOnlyForVoiceList),
 ];
 
-/** One item per voice, with `voice` ready for Generate's Voice field (By IDs). */
+/** One item per voice, with `voice` ready for Generate's Voice field (By ID). */
 async function toVoiceItems(
 	this: IExecuteSingleFunctions,
 	_items: INodeExecutionData[],
