@@ -51,7 +51,7 @@ const puppeteer = require('puppeteer-core');
 
 const NODE_NAME = 'GPT.GE';
 const SEARCH_TERMS = ['GPT.GE', 'gptge', 'avatar'];
-const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List ready-made voices'];
+const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices'];
 const GENERATE_ACTION = ACTIONS[0];
 /** Per Voice Source option: the voice-related parameters it must show, in this order where it matters. */
 const VOICE_SOURCES = {
