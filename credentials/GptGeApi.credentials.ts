@@ -1,9 +1,12 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	ICredentialTestRequest,
 	Icon,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
+import { hintFor } from '../nodes/GptGe/shared/apiResponse';
 
 export class GptGeApi implements ICredentialType {
 	name = 'gptGeApi';
@@ -30,8 +33,9 @@ export class GptGeApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: 'https://api.gpt.ge',
+			placeholder: 'https://api.gpt.ge',
 			description:
-				'Where the GPT.GE API is served. Change it only if your provider serves the same API on another host.',
+				"The API's address, not the web site's: https://api.gpt.ge for GPT.GE itself. Change it only if your provider (a reseller) serves the same API on another host.",
 		},
 	];
 
@@ -44,6 +48,46 @@ export class GptGeApi implements ICredentialType {
 		},
 	};
 
-	// The test is the node's (testedBy: nodes/GptGe/shared/credentialTest.ts), so that a failed
-	// test can show GPT.GE's own message and what to do about it.
+	// Read-only and free: proves the token without starting (and paying for) a video. A request,
+	// not a function: n8n's credential-test functions can only use the deprecated `request` helper,
+	// which n8n's community-package scanner refuses. So the answers are told apart by status.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			url: TEST_PATH,
+			method: 'GET',
+			// n8n's credential tester sends this one, not the node: the token stays on the Base
+			// URL's origin here too (a redirect fails the test instead of being followed).
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			timeout: 15_000,
+		},
+		// n8n's tester (1.x and 2.x) reads both kinds of rule from one list: status rules when the
+		// request fails, body rules when it succeeds. The type allows one kind per list.
+		rules: [
+			...[301, 302, 303, 307, 308].map((status) => failsWith(status, REDIRECTED)),
+			failsWith(401, `GPT.GE refused the token (HTTP 401). ${hintFor(401)}`),
+			failsWith(402, `GPT.GE refused the test (HTTP 402). ${hintFor(402)}`),
+			failsWith(403, `GPT.GE refused the token (HTTP 403). ${hintFor(403)}`),
+			failsWith(404, `There is no GPT.GE API at this Base URL (HTTP 404 for ${TEST_PATH}). ${USE_API_ADDRESS}`),
+			{
+				// The web site (or anything else that is not the API) answers without the quota.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'hard_limit_usd',
+					value: undefined,
+					message: `The Base URL answered, but not as the GPT.GE API (no billing subscription came back; is it the web site?). ${USE_API_ADDRESS}`,
+				},
+			},
+		] as unknown as IAuthenticateRuleResponseCode[],
+	};
+}
+
+const TEST_PATH = '/v1/dashboard/billing/subscription';
+const USE_API_ADDRESS =
+	"Set Base URL to the API's address without a path: https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
+const REDIRECTED = `The Base URL redirected the test to another address, and the token was not sent there. ${USE_API_ADDRESS}`;
+
+function failsWith(status: number, message: string): IAuthenticateRuleResponseCode {
+	return { type: 'responseCode', properties: { value: status, message } };
 }

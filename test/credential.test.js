@@ -1,5 +1,5 @@
 const nock = require('nock');
-const { loadNodeType, runCredentialTest, TOKEN } = require('./helpers/engine');
+const { runCredentialTest, TOKEN } = require('./helpers/engine');
 const { recordRequests } = require('./helpers/api');
 const { GptGeApi } = require('../credentials/GptGeApi.credentials');
 
@@ -39,13 +39,12 @@ describe('GPT.GE API credential', () => {
 		});
 	});
 
-	test('the credential has no request test of its own: the node tests it (testedBy), to show what to do', () => {
-		expect(new GptGeApi().test).toBeUndefined();
-		const { credentials } = loadNodeType().description;
-		expect(credentials).toStrictEqual([{ name: 'gptGeApi', required: true, testedBy: 'testGptGeCredential' }]);
-	});
+	const REFUSED_401 =
+		"GPT.GE refused the token (HTTP 401). GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller's API address.";
+	const USE_API_ADDRESS =
+		"Set Base URL to the API's address without a path: https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
 
-	test('the test is one read-only GET of the billing subscription, with the token', async () => {
+	test('the test is one read-only GET of the billing subscription, with the token, and passes', async () => {
 		const requests = interceptSubscription('https://api.gpt.ge');
 
 		const result = await runCredentialTest();
@@ -54,7 +53,8 @@ describe('GPT.GE API credential', () => {
 			expect.objectContaining({ method: 'GET', path: '/v1/dashboard/billing/subscription' }),
 		]);
 		expect(requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
-		expect(result).toStrictEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(result).toMatchObject({ status: 'OK' });
+		expect(result.output[0].json).toStrictEqual(SUBSCRIPTION);
 	});
 
 	test.each([302, 307])('a %s to another origin fails the test; the other origin never sees the token', async (status) => {
@@ -64,17 +64,16 @@ describe('GPT.GE API credential', () => {
 		const result = await runCredentialTest();
 
 		expect(elsewhere).toStrictEqual([]);
-		expect(result).toStrictEqual({
+		expect(result).toMatchObject({
 			status: 'Error',
-			message:
-				'https://api.gpt.ge redirected the test to https://collector.example.net/steal; the token was not sent there. Set Base URL to the address the API answers on itself.',
+			message: `The Base URL redirected the test to another address, and the token was not sent there. ${USE_API_ADDRESS}`,
 		});
 	});
 
-	test('the test goes to the base URL the user set (a trailing slash is fine)', async () => {
+	test('the test goes to the base URL the user set (spaces and a trailing slash are fine)', async () => {
 		const requests = interceptSubscription('https://gpt.reseller.example');
 
-		const result = await runCredentialTest({ apiToken: 'reseller-token', baseUrl: 'https://gpt.reseller.example/' });
+		const result = await runCredentialTest({ apiToken: 'reseller-token', baseUrl: ' https://gpt.reseller.example/ ' });
 
 		expect(result.status).toBe('OK');
 		expect(requests).toHaveLength(1);
@@ -82,70 +81,57 @@ describe('GPT.GE API credential', () => {
 		expect(requests[0].headers.authorization).toBe('Bearer reseller-token');
 	});
 
-	test.each([
-		[
-			401,
-			{ error: { message: 'Invalid token', type: 'new_api_error' } },
-			'GPT.GE refused the token (HTTP 401): "Invalid token". GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller\'s API address.',
-		],
-		[
-			403,
-			{ message: 'token disabled' },
-			'GPT.GE refused the token (HTTP 403): "token disabled". The token may not do this: it may be disabled, expired or limited to other models. Check it in your GPT.GE account; if it comes from a reseller, check Base URL too.',
-		],
-		[
-			402,
-			{ error: { message: 'insufficient balance' } },
-			'GPT.GE answered the test with HTTP 402: "insufficient balance". The GPT.GE account behind this token is out of credit: top it up, or raise the token\'s quota, then run again.',
-		],
-		[
-			404,
-			'<html><body>Not Found</body></html>',
-			'https://api.gpt.ge has no GPT.GE API at /v1/dashboard/billing/subscription (HTTP 404). Set Base URL to the API\'s address without a path, e.g. https://api.gpt.ge.',
-		],
-	])('HTTP %s fails the test with GPT.GE\'s own message and what to do', async (status, body, message) => {
-		const requests = interceptSubscription('https://api.gpt.ge', [status, body]);
+	test('a wrong token fails the test saying what to check, not just "Unauthorized"', async () => {
+		// n8n-core asks the credential to refresh itself after a 401 and tries the GET once more.
+		const requests = interceptSubscription('https://api.gpt.ge', [401, { error: { message: 'Invalid token', type: 'new_api_error' } }], 2);
 
 		const result = await runCredentialTest({ apiToken: 'wrong', baseUrl: 'https://api.gpt.ge' });
 
-		expect(requests).toHaveLength(1);
-		expect(result).toStrictEqual({ status: 'Error', message });
+		expect(requests.map((request) => request.headers.authorization)).toStrictEqual(['Bearer wrong', 'Bearer wrong']);
+		expect(result).toMatchObject({ status: 'Error', message: REFUSED_401 });
 	});
 
-	test('a Base URL pointing at a web site (an HTML page) fails the test and says to use the API address', async () => {
-		recordRequests(nock('https://gpt.ge').get('/v1/dashboard/billing/subscription'), () => [
-			200,
-			'<!DOCTYPE html><html><head><title>GPT.GE</title></head></html>',
-			{ 'Content-Type': 'text/html' },
-		]);
+	test.each([
+		[
+			403,
+			"GPT.GE refused the token (HTTP 403). The token may not do this: it may be disabled, expired or limited to other models. Check it in your GPT.GE account; if it comes from a reseller, check Base URL too.",
+		],
+		[
+			402,
+			"GPT.GE refused the test (HTTP 402). The GPT.GE account behind this token is out of credit: top it up, or raise the token's quota, then run again.",
+		],
+		[404, `There is no GPT.GE API at this Base URL (HTTP 404 for /v1/dashboard/billing/subscription). ${USE_API_ADDRESS}`],
+	])('HTTP %s fails the test saying what to do', async (status, message) => {
+		interceptSubscription('https://api.gpt.ge', [status, { error: { message: 'whatever the gateway says' } }]);
+
+		const result = await runCredentialTest({ apiToken: 'wrong', baseUrl: 'https://api.gpt.ge' });
+
+		expect(result).toMatchObject({ status: 'Error', message });
+	});
+
+	test.each([
+		['an HTML page', '<!DOCTYPE html><html><head><title>GPT.GE</title></head></html>', { 'Content-Type': 'text/html' }],
+		['JSON that is not a subscription', { status: 'ok' }, {}],
+	])('a Base URL that answers 200 with %s (the web site) fails the test and says to use the API address', async (_what, body, headers) => {
+		recordRequests(nock('https://gpt.ge').get('/v1/dashboard/billing/subscription'), () => [200, body, headers]);
 
 		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: 'https://gpt.ge' });
 
-		expect(result).toStrictEqual({
+		expect(result).toMatchObject({
 			status: 'Error',
-			message:
-				'https://gpt.ge answered with a web page, not the GPT.GE API. Set Base URL to the API\'s address (https://api.gpt.ge for GPT.GE itself), not the web site\'s.',
+			message: `The Base URL answered, but not as the GPT.GE API (no billing subscription came back; is it the web site?). ${USE_API_ADDRESS}`,
 		});
 	});
 
-	test.each(['api.gpt.ge', 'ftp://api.gpt.ge', '', 'https://'])(
-		'Base URL "%s" is refused before anything is sent',
-		async (baseUrl) => {
-			const result = await runCredentialTest({ apiToken: TOKEN, baseUrl });
+	test('an unlimited token (hard limit 100000000) passes', async () => {
+		interceptSubscription('https://api.gpt.ge', [200, { ...SUBSCRIPTION, hard_limit_usd: 100000000 }]);
 
-			expect(result).toStrictEqual({
-				status: 'Error',
-				message: `Base URL "${baseUrl.replace(/\/+$/, '')}" is not a web address. Enter the API's address with http:// or https://, e.g. https://api.gpt.ge.`,
-			});
-		},
-	);
+		expect((await runCredentialTest()).status).toBe('OK');
+	});
 
-	test('an unreachable Base URL says which address could not be reached', async () => {
-		nock.enableNetConnect('127.0.0.1:9'); // nothing listens on the discard port
+	test('a Base URL that is not a web address fails the test and sends nothing (n8n\'s tester says "Invalid URL")', async () => {
+		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: 'api.gpt.ge' });
 
-		const result = await runCredentialTest({ apiToken: TOKEN, baseUrl: 'http://127.0.0.1:9' });
-
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Could not reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)\. Check the Base URL, and that this n8n can reach it\.$/);
-	}, 20_000);
+		expect(result).toMatchObject({ status: 'Error', message: 'Invalid URL' });
+	});
 });

@@ -107,6 +107,21 @@ describe('Avatar → Generate: the request', () => {
 		expect(requests[0].path).toBe('/avatar/generation');
 		expect(requests[0].headers.authorization).toBe('Bearer other-token');
 	});
+
+	test('a Base URL that is not a web address fails with what to set, and nothing is sent', async () => {
+		const requests = interceptGenerate();
+
+		const error = await runNode({
+			parameters: generate({ avatarUrl: AVATAR, audioUrl: AUDIO }),
+			credentials: { apiToken: TOKEN, baseUrl: 'api.gpt.ge' },
+		}).catch((e) => e);
+
+		expect(requests).toHaveLength(0);
+		expect(error.message).toBe('Base URL "api.gpt.ge" is not a web address');
+		expect(error.description).toMatch(
+			/^Set Base URL in the GPT\.GE API credential to the API's address with http:\/\/ or https:\/\/, e\.g\. https:\/\/api\.gpt\.ge\. Nothing was sent to GPT\.GE\./,
+		);
+	});
 });
 
 describe("Avatar → Generate: the documentation's example request", () => {

@@ -4,7 +4,6 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { testGptGeCredential } from './shared/credentialTest';
 import { operationSubtitle } from './shared/descriptions';
 import { avatarDescription } from './resources/avatar';
 import { voiceDescription } from './resources/voice';
@@ -51,8 +50,6 @@ export class GptGe implements INodeType {
 			{
 				name: 'gptGeApi',
 				required: true,
-				// A function, not a request: it can show GPT.GE's own message and what to do.
-				testedBy: 'testGptGeCredential',
 			},
 		],
 		// No baseURL here: the door (shared/transport.ts) sends every request to the credential's
@@ -68,9 +65,6 @@ export class GptGe implements INodeType {
 	};
 
 	methods = {
-		credentialTest: {
-			testGptGeCredential,
-		},
 		listSearch: {
 			searchVoices,
 		},

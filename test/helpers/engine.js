@@ -3,7 +3,7 @@
 // n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
 const { setMaxListeners } = require('node:events');
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
-const { CredentialTestContext, DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
+const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
 // Under jest the TypeScript sources load through ts-jest; elsewhere (bench/) the build in dist/.
 const built = typeof jest === 'undefined' ? '../../dist/' : '../../';
 const { GptGe } = require(`${built}nodes/GptGe/GptGe.node`);
@@ -167,19 +167,41 @@ async function runListSearch({ method, parameters, filter, credentials = default
 
 /** Runs the credential's `test` request the way n8n's credentials tester does. */
 /**
- * The credential test as n8n's credentials tester runs it: the node's `testedBy` function, called
- * on n8n-core's own CredentialTestContext (its `request` helper is the real HTTP client).
+ * The credential test as n8n's credentials tester runs it (packages/cli credentials-tester.service,
+ * the same in 1.123 and 2.41): the credential's test request through a RoutingNode, then its rules.
+ * Status rules apply to a failed request, body rules to a successful one; otherwise a failure
+ * shows the HTTP status text. The e2e suite checks the real tester in the real n8n.
  */
 async function runCredentialTest(credentials = defaultCredentials) {
-	const nodeType = loadNodeType();
-	const { testedBy } = nodeType.description.credentials.find((credential) => credential.name === credentialType.name);
-	const context = new CredentialTestContext({});
-	return await nodeType.methods.credentialTest[testedBy].call(context, {
-		id: 'cred-1',
-		name: 'GPT.GE account',
-		type: credentialType.name,
-		data: credentials,
-	});
+	const { request, rules = [] } = credentialType.test;
+	const testNodeType = {
+		description: {
+			...loadNodeType().description,
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request } }],
+		},
+	};
+	let output;
+	try {
+		output = await runNode({
+			parameters: {},
+			nodeType: testNodeType,
+			credentials,
+			credentialsDecrypted: { id: 'cred-1', name: 'GPT.GE account', type: credentialType.name, data: credentials },
+		});
+	} catch (error) {
+		const response = error.cause?.response;
+		if (response) {
+			const rule = rules.find((rule) => rule.type === 'responseCode' && rule.properties.value === response.status);
+			if (rule) return { status: 'Error', message: rule.properties.message, requestError: error };
+			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}`, requestError: error };
+		}
+		return { status: 'Error', message: error.cause?.code ?? error.message, requestError: error };
+	}
+	const body = output[0].json;
+	const rule = rules.find((rule) => rule.type === 'responseSuccessBody' && body?.[rule.properties.key] === rule.properties.value);
+	if (rule) return { status: 'Error', message: rule.properties.message, output };
+	return { status: 'OK', message: 'Connection successful!', output };
 }
 
 module.exports = { runNode, runListSearch, runCredentialTest, loadNodeType, TOKEN, defaultCredentials };

@@ -97,13 +97,30 @@ async function readAccount(context: AnyContext): Promise<Account> {
 	const { baseUrl, apiToken } = await context.getCredentials<{ baseUrl: string; apiToken: string }>(
 		CREDENTIAL_TYPE,
 	);
-	const trimmed = baseUrl.replace(/\/+$/, '');
+	const trimmed = String(baseUrl ?? '').trim().replace(/\/+$/, '');
 	return {
 		baseUrl: trimmed,
-		origin: new URL(trimmed).origin,
+		origin: originOfBaseUrl(context, trimmed),
 		pacer: pacerFor(trimmed, apiToken, numberParameter(context, 'options.maxRequestsPerSecond')),
 		timeoutMs: numberParameter(context, 'requestOptions.timeout') ?? API_TIMEOUT_MS,
 	};
+}
+
+/** The Base URL's origin; a Base URL that is not an http(s) address fails before anything is sent. */
+function originOfBaseUrl(context: AnyContext, baseUrl: string): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(baseUrl);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol)) {
+		throw new NodeOperationError(context.getNode(), `Base URL "${baseUrl}" is not a web address`, {
+			description:
+				"Set Base URL in the GPT.GE API credential to the API's address with http:// or https://, e.g. https://api.gpt.ge. Nothing was sent to GPT.GE.",
+		});
+	}
+	return url.origin;
 }
 
 function cancelSignalOf(context: AnyContext): AbortSignal | undefined {
