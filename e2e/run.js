@@ -771,6 +771,6 @@ main()
 		await cleanUp();
 		const passed = results.filter(Boolean).length;
 		console.log(`\ne2e: ${passed} passed, ${results.length - passed} failed, ${seconds(suiteStartedAt)} s`);
-		if (results.includes(false)) console.log(`artifacts (executions, logs, screenshots): ${path.relative(process.cwd(), ARTIFACTS) || ARTIFACTS}`);
+		if (results.includes(false)) console.log(`artifacts (executions, logs, screenshots): ${path.relative(ROOT, ARTIFACTS)}/`);
 		process.exitCode = results.length > 0 && passed === results.length ? 0 : 1;
 	});
