@@ -126,14 +126,18 @@ function requireInstalledPackage(nodeBinFolder, folder, hostModules) {
 	return JSON.parse(result.stdout);
 }
 
+/**
+ * The install proofs. The host Node is the one that started the suite (Node 20 on these
+ * machines); n8n 1.x loads the package from its folder, n8n 2.x from the Node 24 one.
+ */
 async function installProofs(tarball, folders) {
-	const node20 = hostNodeBin();
+	const hostNode = hostNodeBin();
 	const node24 = path.dirname(process.execPath);
-	const node20Label = `Node ${nodeVersionOf(node20)}, npm ${npmVersionWith(node20)}`;
+	const hostNodeLabel = `Node ${nodeVersionOf(hostNode)}, npm ${npmVersionWith(hostNode)}`;
 	const node24Label = `Node ${process.version}, npm ${npmVersionWith(node24)}`;
 
-	await check('install', `${node20Label}: npm install n8n-nodes-gptge --omit=peer in an empty folder exits 0, installs no n8n-workflow/isolated-vm`, async () => {
-		const result = await proveInstall({ scope: 'node20-omit-peer', folder: folders['1.x'], nodeBinFolder: node20, flags: ['--omit=peer'], tarball });
+	await check('install', `${hostNodeLabel}: npm install n8n-nodes-gptge --omit=peer in an empty folder exits 0, installs no n8n-workflow/isolated-vm`, async () => {
+		const result = await proveInstall({ scope: 'host-node-omit-peer', folder: folders['1.x'], nodeBinFolder: hostNode, flags: ['--omit=peer'], tarball });
 		note(`took ${result.seconds.toFixed(1)} s; n8n 1.x loads the package from ${folders['1.x']}`);
 	});
 
@@ -142,21 +146,21 @@ async function installProofs(tarball, folders) {
 		note(`took ${result.seconds.toFixed(1)} s; n8n 2.x loads the package from ${folders['2.x']}`);
 	});
 
-	await check('install', `${node20Label}: the node and the credential load with require() from the --omit=peer folder`, async () => {
+	await check('install', `${hostNodeLabel}: the node and the credential load with require() from the --omit=peer folder`, async () => {
 		const host = N8N_VERSIONS.find((install) => install.key === '1.x' && install.installed()) ?? N8N_VERSIONS[0];
-		const { loaded, n8nWorkflow } = requireInstalledPackage(node20, folders['1.x'], path.join(host.folder, 'node_modules'));
+		const { loaded, n8nWorkflow } = requireInstalledPackage(hostNode, folders['1.x'], path.join(host.folder, 'node_modules'));
 		assert.deepEqual(loaded, ['gptGe', 'gptGeApi']);
 		note(`n8n-workflow from ${path.relative(ROOT, n8nWorkflow)}`);
 	});
 
 	// Why the README gives a flag: measured on request only (it compiles isolated-vm, ~2 min).
 	if (process.env.E2E_PLAIN_INSTALL === '1') {
-		const folder = path.join(SCRATCH, 'plain-install-node20');
+		const folder = path.join(SCRATCH, 'plain-install-host-node');
 		fs.mkdirSync(folder, { recursive: true });
-		const result = await userNpmInstall(folder, node20, [tarball]);
-		fs.writeFileSync(path.join(ARTIFACTS, 'install-node20-plain.log'), result.output);
+		const result = await userNpmInstall(folder, hostNode, [tarball]);
+		fs.writeFileSync(path.join(ARTIFACTS, 'install-host-node-plain.log'), result.output);
 		const cause = /gyp ERR! \$npm_package_name (\S+)/.exec(result.output)?.[1];
-		console.log(`  · [install] ${node20Label}: plain npm install n8n-nodes-gptge exited ${result.code} after ${result.seconds.toFixed(0)} s${cause ? ` (${cause} failed to build)` : ''} (measurement, not a check)`);
+		console.log(`  · [install] ${hostNodeLabel}: plain npm install n8n-nodes-gptge exited ${result.code} after ${result.seconds.toFixed(0)} s${cause ? ` (${cause} failed to build)` : ''} (measurement, not a check)`);
 	}
 }
 
