@@ -15,12 +15,16 @@
 //     log: (line) => {},                      // optional: one line per stage (default: silent)
 //     chromium: '/usr/bin/chromium',          // optional
 //     actions: [...],                         // optional: the action names expected (default ACTIONS below)
+//     api: { baseUrl, token },                // optional: a GPT.GE API (the stand-in) and its valid token;
+//                                             //   given, the credential dialog stage runs (see below)
 //   });
 //
 // Resolves with a summary of what it saw: { n8nVersion, searches: [{ from, term, found,
 // noResults, rows: [{ name, description, kind }], screenshot }], actions: [{ from, rows,
 // screenshot }], generateAddedBy, generate: { [voiceSource]: { parameters (names, in display
-// order), notices (visible notice texts) } }, screenshots, seconds, failures: [] }. Rejects with
+// order), notices (visible notice texts) } }, credential (only with `api`: { from, wrongToken:
+// { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner = the result
+// banner's visible text), screenshots, seconds, failures: [] }. Rejects with
 // one Error whose message lists every failed expectation (each with its screenshot), then the
 // screenshots' paths; error.summary holds the summary. A stage that breaks is reported and the
 // next stage still runs, so one run shows everything that is wrong. It launches Chromium
@@ -39,11 +43,22 @@
 // expects avatarUrl and voiceSource plus exactly: Audio URL → audioUrl; Clone Voice From Sample
 // → sampleAudioUrl, language, text and a visible notice saying "at least 20 seconds"; Use
 // Existing Voice → language, voice, text with Language before Voice.
+// With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
+// API" → Continue; fills Base URL = api.baseUrl and a wrong API Token, saves (saving runs the
+// test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
+// "Check the API Token" visible in it; then types api.token, saves again and expects the success
+// banner ("Connection tested successfully"). Each banner is screenshotted. The credential it
+// saved is deleted afterwards (through the REST API the editor uses). Adds about 15-25 s. (Not
+// from the NDV: n8n 2.x closes the dialog on a successful save when it was opened with the NDV's
+// "Connect to GPT.GE" button, so no success banner is shown there.) Seen 2026-11-23: 2.41.1 shows
+// both texts; 1.123.81 fails the wrong-token expectation, showing n8n's own "Authorization failed
+// - please check your credentials" (its n8n-workflow 1.120 NodeApiError drops `cause`, so the
+// tester never sees the HTTP status and applies no responseCode rule); both show the success banner.
 //
 // Standalone: node e2e/browser/editor-check.js http://localhost:5678 [screenshotsDir]
 //   (owner from GPTGE_E2E_OWNER_EMAIL / GPTGE_E2E_OWNER_PASSWORD, else owner@example.com /
-//   EditorCheck1; GPTGE_E2E_VERBOSE=1 prints the stages; prints the summary as JSON, or the
-//   failures and exits 1).
+//   EditorCheck1; GPTGE_API_URL + GPTGE_API_TOKEN give `api` (e.g. the stand-in's URL and token);
+//   GPTGE_E2E_VERBOSE=1 prints the stages; prints the summary as JSON, or the failures and exits 1).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -62,11 +77,18 @@ const VOICE_SOURCES = {
 const VOICE_PARAMETERS = ['audioUrl', 'sampleAudioUrl', 'language', 'voice', 'text'];
 const ALWAYS_SHOWN = ['avatarUrl', 'voiceSource'];
 const CLONE_NOTICE = /at least 20 seconds/i;
+const CREDENTIAL_TYPE = 'GPT.GE API';
+/** What the credential dialog's banner must show after a save with a wrong token. */
+const WRONG_TOKEN_TEXTS = ['GPT.GE refused the token (HTTP 401)', 'Check the API Token'];
+/** The success banner (n8n 1.123 and 2.41 both say "Connection tested successfully"). */
+const TEST_PASSED = /Connection tested successfully|tested successfully|connected successfully/i;
+/** A banner's headline: the test passed or failed. */
+const TEST_DONE = /tested successfully|connected successfully|Couldn.t connect|failed/i;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const tid = (id) => `[data-test-id="${id}"]`;
 
-async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chromium = '/usr/bin/chromium', actions = ACTIONS }) {
+async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chromium = '/usr/bin/chromium', actions = ACTIONS, api }) {
 	const startedAt = Date.now();
 	const base = baseUrl.replace(/\/+$/, '');
 	fs.mkdirSync(screenshotsDir, { recursive: true });
@@ -84,24 +106,25 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 		defaultViewport: { width: 1440, height: 900 },
 	});
 	let page;
-	const shot = async (name) => {
+	const shot = async (name, target = page) => {
 		const file = path.join(screenshotsDir, `${String(summary.screenshots.length + 1).padStart(2, '0')}-${name}.png`);
-		await page.screenshot({ path: file });
+		await target.screenshot({ path: file });
 		summary.screenshots.push(file);
 		return file;
 	};
 	/**
 	 * One stage. A stage that throws is a failure (with a screenshot of where it stopped); the
 	 * panels it left open are closed and the next stage still runs, so one run reports every
-	 * failed expectation, not only the first.
+	 * failed expectation, not only the first. `pageOf` names the tab to screenshot when it stops
+	 * (default: the workflow's).
 	 */
-	const stage = async (name, fn) => {
+	const stage = async (name, fn, { pageOf } = {}) => {
 		log(`editor check: ${name}`);
 		try {
 			await fn();
 			return true;
 		} catch (error) {
-			const file = await shot(`stopped-${slug(name)}`).catch(() => undefined);
+			const file = await shot(`stopped-${slug(name)}`, pageOf?.() ?? page).catch(() => undefined);
 			failures.push(`${name}: stopped: ${error.message.split('\n')[0]}${file ? ` — see ${file}` : ''}`);
 			await closeNdvIfOpen(page).catch(() => {});
 			await closeCreator(page).catch(() => {});
@@ -208,6 +231,51 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 					}
 				});
 			}
+		}
+
+		if (api) {
+			// Its own tab, so it needs nothing the workflow stages left behind.
+			const startedAt = Date.now();
+			let tab;
+			const saved = [];
+			const credential = { from: `Credentials page → "Create credential" → "${CREDENTIAL_TYPE}"` };
+			summary.credential = credential;
+			await stage(
+				`the "${CREDENTIAL_TYPE}" credential dialog: a wrong token, then the right one`,
+				async () => {
+					tab = await browser.newPage();
+					tab.setDefaultTimeout(20_000);
+					tab.on('response', (response) => {
+						const request = response.request();
+						if (request.method() === 'POST' && /\/rest\/credentials$/.test(new URL(response.url()).pathname)) {
+							response.json().then((body) => saved.push((body.data ?? body).id), () => {});
+						}
+					});
+					await openNewCredential(tab, base);
+					await fillCredentialField(tab, 'baseUrl', api.baseUrl);
+					await fillCredentialField(tab, 'apiToken', `${api.token}-wrong`);
+					const wrong = await saveAndReadBanner(tab, TEST_DONE);
+					const wrongFile = await shot('credential-wrong-token', tab);
+					credential.wrongToken = { banner: wrong, screenshot: wrongFile };
+					// n8n's own words for any 401: the credential's 401 rule was not applied.
+					const generic = /Authorization failed/i.test(wrong) ? " — n8n's generic 401 text, so this n8n did not apply the credential's 401 rule" : '';
+					for (const text of WRONG_TOKEN_TEXTS) {
+						expect(wrong.includes(text), `credential dialog, wrong API Token: the banner does not show "${text}" (shows: "${wrong}"${generic}) — see ${wrongFile}`);
+					}
+					await fillCredentialField(tab, 'apiToken', api.token);
+					const right = await saveAndReadBanner(tab, TEST_PASSED);
+					const rightFile = await shot('credential-right-token', tab);
+					credential.rightToken = { banner: right, screenshot: rightFile };
+					expect(TEST_PASSED.test(right), `credential dialog, right API Token: no success banner (shows: "${right}") — see ${rightFile}`);
+				},
+				{ pageOf: () => tab },
+			);
+			// Leave no credential behind (the REST call the Credentials page's Delete makes).
+			if (tab) {
+				for (const id of new Set(saved.filter(Boolean))) await deleteCredential(tab, id).catch(() => {});
+				await tab.close().catch(() => {});
+			}
+			credential.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
 		}
 	};
 
@@ -482,6 +550,131 @@ function ndvParameters(page) {
 	});
 }
 
+/**
+ * Opens the credential dialog for a new GPT.GE API credential as a user does: Credentials page,
+ * "Create credential", search the type, pick it, Continue.
+ */
+async function openNewCredential(tab, base) {
+	await tab.goto(`${base}/home/credentials`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+	await tab.waitForSelector(tid('add-resource-credential'), { visible: true, timeout: 60_000 });
+	await dismissPopups(tab);
+	await tab.click(tid('add-resource-credential'));
+	const typeSearch = `${tid('new-credential-type-select')} input`;
+	await tab.waitForSelector(typeSearch, { visible: true });
+	await tab.click(typeSearch);
+	await tab.type(typeSearch, CREDENTIAL_TYPE);
+	let offered = [];
+	for (let i = 0; i < 20; i++) {
+		await sleep(250);
+		offered = [];
+		for (const option of await tab.$$(`${tid('new-credential-type-select-option')}, .el-select-dropdown__item, [role=option]`)) {
+			if (!(await option.isVisible())) continue;
+			const text = await option.evaluate((element) => element.innerText.trim());
+			if (!offered.includes(text)) offered.push(text);
+			if (text === CREDENTIAL_TYPE) {
+				await option.click();
+				offered = undefined;
+				break;
+			}
+		}
+		if (!offered) break;
+	}
+	if (offered) throw new Error(`"Create credential" search "${CREDENTIAL_TYPE}" does not offer it (offered: ${list(offered)})`);
+	await sleep(300);
+	await tab.click(tid('new-credential-type-button'));
+	await tab.waitForSelector(`${tid('credential-edit-dialog')} ${tid('parameter-input-apiToken')} input`, { visible: true });
+	await sleep(500);
+}
+
+/** Replaces a field's value in the open credential dialog, typing as a user does. */
+async function fillCredentialField(tab, field, value) {
+	const input = `${tid('credential-edit-dialog')} ${tid(`parameter-input-${field}`)} input`;
+	await tab.click(input, { clickCount: 3 });
+	await tab.keyboard.down('Control');
+	await tab.keyboard.press('a');
+	await tab.keyboard.up('Control');
+	await tab.keyboard.press('Backspace');
+	await tab.type(input, value);
+	await sleep(300); // n8n takes the value a moment after the last key
+}
+
+/**
+ * Clicks Save (which saves and runs the credential test), waits for the result banner to match
+ * `expected` (or, after 30 s, takes whatever it shows), opens its "More details", and returns its
+ * visible text.
+ */
+async function saveAndReadBanner(tab, expected) {
+	const button = `${tid('credential-save-button')} button, button${tid('credential-save-button')}`;
+	await tab.waitForFunction((selector) => [...document.querySelectorAll(selector)].some((element) => !element.disabled), { timeout: 10_000 }, button).catch(() => {
+		throw new Error('the credential dialog\'s Save button stays disabled after filling in the fields');
+	});
+	const before = await bannerText(tab);
+	await tab.click(button);
+	const deadline = Date.now() + 30_000;
+	let text = before;
+	while (Date.now() < deadline) {
+		await sleep(250);
+		text = await bannerText(tab);
+		// A new result: the expected one, or a banner other than the one before the save.
+		if (text && (expected.test(text) || (text !== before && TEST_DONE.test(text)))) break;
+	}
+	if (!text) throw new Error('no result banner in the credential dialog 30 s after Save');
+	// n8n 2.x (and 1.x) fold a failed test's message under "More details".
+	const more = await bannerHandle(tab);
+	if (more) {
+		const clicked = await more.evaluate((banner) => {
+			const link = [...banner.querySelectorAll('*')].find((element) => element.children.length === 0 && element.innerText?.trim() === 'More details' && element.offsetParent);
+			if (link) link.click();
+			return Boolean(link);
+		});
+		if (clicked) await sleep(600);
+	}
+	await tab.mouse.move(5, 890); // no hover styles in the screenshot
+	return bannerText(tab);
+}
+
+/**
+ * The credential test's banner in the open dialog: the largest element around its headline
+ * ("Connection tested successfully", "Couldn't connect with these settings") that holds none of
+ * the dialog's fields (on 1.123 and 2.41 the tag that also holds Retry and the unfolded details).
+ */
+async function bannerHandle(tab) {
+	const handle = await tab.evaluateHandle(() => {
+		const dialog = document.querySelector('[data-test-id="credential-edit-dialog"]');
+		if (!dialog) return null;
+		const headline = [...dialog.querySelectorAll('*')].find(
+			(element) => element.children.length === 0 && element.offsetParent && /tested successfully|connected successfully|Couldn.t connect/i.test(element.innerText ?? ''),
+		);
+		if (!headline) return null;
+		let banner = headline;
+		while (banner.parentElement && banner.parentElement !== dialog && !banner.parentElement.querySelector('input, textarea')) banner = banner.parentElement;
+		return banner;
+	});
+	const element = handle.asElement();
+	if (!element) await handle.dispose();
+	return element;
+}
+
+/** The banner's text as shown (innerText leaves out what is hidden), or '' without one. */
+async function bannerText(tab) {
+	const banner = await bannerHandle(tab).catch(() => null);
+	if (!banner) return '';
+	const text = await banner.evaluate((element) => {
+		let shown = element.innerText;
+		for (const button of element.querySelectorAll('button')) if (button.innerText.trim()) shown = shown.replace(button.innerText.trim(), ' ');
+		return shown.replace(/\s+/g, ' ').trim();
+	});
+	await banner.dispose();
+	return text;
+}
+
+function deleteCredential(tab, id) {
+	return tab.evaluate(async (id) => {
+		const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+		return (await fetch(`/rest/credentials/${id}`, { method: 'DELETE', headers })).ok;
+	}, id);
+}
+
 const same = (a, b) => a.length === b.length && a.every((value, index) => value === b[index]);
 const list = (values) => (values.length ? values.map((value) => `"${value}"`).join(', ') : 'nothing');
 const slug = (text) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -502,7 +695,8 @@ if (require.main === module) {
 		lastName: 'Check',
 	};
 	const log = process.env.GPTGE_E2E_VERBOSE ? (line) => console.error(line) : undefined;
-	checkEditor({ baseUrl, screenshotsDir, owner, log }).then(
+	const api = process.env.GPTGE_API_URL ? { baseUrl: process.env.GPTGE_API_URL, token: process.env.GPTGE_API_TOKEN ?? '' } : undefined;
+	checkEditor({ baseUrl, screenshotsDir, owner, log, api }).then(
 		(summary) => console.log(JSON.stringify(summary, null, 2)),
 		(error) => {
 			console.error(error.message);
