@@ -40,10 +40,20 @@ function n8nInstall(key, folder, extra) {
 const N8N_VERSIONS = [
 	n8nInstall('2.x', E2E, {
 		ports: { main: 5701, broker: 5702 },
+		credentialTestSays: {
+			wrongToken: /^GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/,
+			redirect: /^The Base URL redirected the test to another address, and the token was not sent there\./,
+		},
 		activate: (id) => ['publish:workflow', `--id=${id}`],
 	}),
 	n8nInstall('1.x', path.join(E2E, 'n8n-1.x'), {
 		ports: { main: 5711, broker: 5712 },
+		// 1.x's NodeApiError drops the HTTP error it wraps, so its credential tester never sees
+		// the status and applies none of the credential's status rules: n8n's own words.
+		credentialTestSays: {
+			wrongToken: /^Authorization failed - please check your credentials$/,
+			redirect: /^Request failed with status code 307$/,
+		},
 		activate: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
 	}),
 ];

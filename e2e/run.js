@@ -478,6 +478,7 @@ async function serverCases(n8n, standIn, check) {
 			assert.equal(good.status, 'OK', JSON.stringify(good));
 			const wrongToken = await rest.testCredential(credential({ apiToken: 'not-the-token' }));
 			assert.equal(wrongToken.status, 'Error', JSON.stringify(wrongToken));
+			assert.match(wrongToken.message, n8n.install.credentialTestSays.wrongToken);
 			note(`wrong token: ${wrongToken.message}`);
 
 			const elsewhereBefore = standIn.cdnRequests.length;
@@ -485,6 +486,7 @@ async function serverCases(n8n, standIn, check) {
 			try {
 				const redirected = await rest.testCredential(credential());
 				assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
+				assert.match(redirected.message, n8n.install.credentialTestSays.redirect);
 				note(`behind a redirect: ${redirected.message}`);
 			} finally {
 				standIn.configure({ redirect: 0 });
@@ -510,7 +512,7 @@ async function serverCases(n8n, standIn, check) {
 			}
 		});
 
-		await editorCheck(n8n, baseUrl, check);
+		await editorCheck(n8n, standIn, baseUrl, check);
 	} finally {
 		await stopProcesses([server]);
 		if (results.includes(false)) fs.writeFileSync(path.join(n8n.artifacts, 'n8n-start.log'), server.output);
@@ -583,18 +585,24 @@ async function stopWhileWaiting({ rest, standIn, baseUrl, workflowId, tag }) {
 }
 
 /** The headless-browser editor check (e2e/browser/editor-check.js), on the running `n8n start`. */
-async function editorCheck(n8n, baseUrl, check) {
+async function editorCheck(n8n, standIn, baseUrl, check) {
 	// ── The editor check plugs in here. It is skipped (and said so) while its module is absent.
 	if (!fs.existsSync(EDITOR_CHECK)) {
 		console.log(`  - [${n8n.label}] editor check skipped: ${path.relative(ROOT, EDITOR_CHECK)} does not exist`);
 		return;
 	}
-	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; Generate shows each voice source\'s own fields', async () => {
+	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; Generate shows each voice source\'s own fields; the credential dialog\'s test with a wrong token, then the right one', async () => {
 		const { checkEditor } = require(EDITOR_CHECK);
 		const screenshotsDir = path.join(n8n.artifacts, 'editor-screenshots');
 		fs.rmSync(screenshotsDir, { recursive: true, force: true });
 		try {
-			const summary = await checkEditor({ baseUrl, screenshotsDir, owner: OWNER });
+			const summary = await checkEditor({
+				baseUrl,
+				screenshotsDir,
+				owner: OWNER,
+				api: { baseUrl: standIn.url, token: standIn.token },
+				wrongTokenSays: n8n.install.credentialTestSays.wrongToken,
+			});
 			note(`screenshots: ${path.relative(ROOT, screenshotsDir)}`);
 			fs.writeFileSync(path.join(n8n.artifacts, 'editor-check.json'), JSON.stringify(summary, null, 2));
 		} catch (error) {
