@@ -41,8 +41,8 @@ const N8N_VERSIONS = [
 	n8nInstall('2.x', E2E, {
 		ports: { main: 5701, broker: 5702 },
 		credentialTestSays: {
-			wrongToken: /^GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/,
-			redirect: /^The Base URL redirected the test to another address, and the token was not sent there\./,
+			wrongToken: /GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/,
+			redirect: /The Base URL redirected the test to another address, and the token was not sent there\./,
 		},
 		activate: (id) => ['publish:workflow', `--id=${id}`],
 	}),
@@ -51,8 +51,8 @@ const N8N_VERSIONS = [
 		// 1.x's NodeApiError drops the HTTP error it wraps, so its credential tester never sees
 		// the status and applies none of the credential's status rules: n8n's own words.
 		credentialTestSays: {
-			wrongToken: /^Authorization failed - please check your credentials$/,
-			redirect: /^Request failed with status code 307$/,
+			wrongToken: /Authorization failed - please check your credentials/,
+			redirect: /Request failed with status code 307/,
 		},
 		activate: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
 	}),
