@@ -191,8 +191,21 @@ function n8nUnderTest(install, userFolder) {
 
 /** The execution JSON `n8n execute --rawOutput` prints after its log lines. */
 const executionIn = (output) => JSON.parse(output.slice(output.indexOf('\n{') + 1));
+const completeExecutionIn = (output) => {
+	try {
+		return typeof executionIn(output).status === 'string';
+	} catch {
+		return false;
+	}
+};
 async function execute(n8n, workflowId, env) {
-	const output = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], env);
+	const output = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], env).catch((error) => {
+		// n8n 1.123's CLI sometimes crashes while exiting (its 'vm' expression engine), after it
+		// has printed the finished execution: that execution is still the one to judge.
+		if (error.signal !== 'SIGSEGV' || n8n.install.key !== '1.x' || !completeExecutionIn(error.output)) throw error;
+		note(`n8n ${n8n.label}'s CLI crashed on exit (SIGSEGV) after printing the finished execution`);
+		return error.output;
+	});
 	const execution = executionIn(output);
 	fs.writeFileSync(path.join(n8n.artifacts, `execution-${workflowId}.json`), JSON.stringify(execution, null, 2));
 	assert.equal(execution.status, 'success', `execution of ${workflowId} did not succeed`);
