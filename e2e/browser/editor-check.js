@@ -23,7 +23,10 @@
 // Resolves with a summary of what it saw: { n8nVersion, searches: [{ from, term, found,
 // noResults, rows: [{ name, description, kind }], screenshot }], actions: [{ from, rows,
 // screenshot }], generateAddedBy, generate: { [voiceSource]: { parameters (names, in display
-// order), notices (visible notice texts) } }, credential (only with `api`: { from, wrongToken:
+// order), notices (visible notice texts) } }, generateWaiting: { waitForCompletion (the switch
+// is on), fields: { pollInterval, maxWait: { shown, label, value (the input's displayed text) } },
+// screenshot }, generateOnCanvas: { nodes: [{ name, subtitle, subtitleShown, inView, text }],
+// screenshot }, credential (only with `api`: { from, wrongToken:
 // { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner = the result
 // banner's visible text), screenshots, seconds, failures: [] }. Rejects with
 // one Error whose message lists every failed expectation (each with its screenshot), then the
@@ -43,7 +46,12 @@
 // it pastes the node instead so its fields are still checked. Then for each Voice Source it
 // expects avatarUrl and voiceSource plus exactly: Audio URL → audioUrl; Clone Voice From Sample
 // → sampleAudioUrl, language, text and a visible notice saying "at least 20 seconds"; Use
-// Existing Voice → language, voice, text with Language before Voice.
+// Existing Voice → language, voice, text with Language before Voice. Then it switches "Wait for
+// Completion" on and expects "Poll Interval (Seconds)" to display "10" (not "10.0") and "Max
+// Wait (Minutes)" "15" (the inputs' own text); closes the NDV and expects the GPT.GE node on the
+// canvas to show "Generate: Avatar" under its name (the description's subtitle; n8n renders it
+// in the node's `[class*=subtitle]` element on 1.123 and 2.41), screenshotting both. Each of
+// these reopens the NDV (double click on the node) when a stage before left it closed.
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; fills Base URL = api.baseUrl and a wrong API Token, saves (saving runs the
 // test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
@@ -78,6 +86,14 @@ const VOICE_SOURCES = {
 const VOICE_PARAMETERS = ['audioUrl', 'sampleAudioUrl', 'language', 'voice', 'text'];
 const ALWAYS_SHOWN = ['avatarUrl', 'voiceSource'];
 const CLONE_NOTICE = /at least 20 seconds/i;
+const NODE_TYPE = 'n8n-nodes-gptge.gptGe';
+/** With Wait for Completion on: the fields it shows and the default each input must display (not "10.0"). */
+const WAIT_FIELDS = {
+	pollInterval: { label: 'Poll Interval (Seconds)', shows: '10' },
+	maxWait: { label: 'Max Wait (Minutes)', shows: '15' },
+};
+/** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
+const CANVAS_SUBTITLE = 'Generate: Avatar';
 const CREDENTIAL_TYPE = 'GPT.GE API';
 /** What the credential dialog's banner must show after a save with a wrong token (n8n 2.41). */
 const WRONG_TOKEN_SAYS = /GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/;
@@ -232,6 +248,61 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 					}
 				});
 			}
+		}
+
+		if (generateOpen) {
+			const waiting = { waitForCompletion: undefined, fields: {} };
+			summary.generateWaiting = waiting;
+			await stage('Generate with Wait for Completion on: Poll Interval and Max Wait show their defaults', async () => {
+				await openGenerateNdv(page);
+				waiting.waitForCompletion = await switchOn(page, 'waitForCompletion');
+				const names = Object.keys(WAIT_FIELDS);
+				for (const name of names) waiting.fields[name] = await readField(page, name);
+				await page.$eval(`${tid('ndv')} ${tid(`parameter-input-${names[0]}`)}`, (element) => element.scrollIntoView({ block: 'center' })).catch(() => {});
+				await page.mouse.move(5, 890); // no hover styles in the screenshot
+				await sleep(300);
+				const file = await shot('generate-wait-for-completion');
+				waiting.screenshot = file;
+				expect(waiting.waitForCompletion, `Generate: the "Wait for Completion" switch does not turn on when clicked — see ${file}`);
+				for (const [name, { label, shows }] of Object.entries(WAIT_FIELDS)) {
+					const seen = waiting.fields[name];
+					const where = `Generate, Wait for Completion on: "${label}"`;
+					if (!expect(seen.shown, `${where} (${name}) is not shown — see ${file}`)) continue;
+					expect(seen.label === label, `${where}: its label reads "${seen.label}" — see ${file}`);
+					expect(seen.value === shows, `${where} shows "${seen.value}", expected "${shows}" — see ${file}`);
+				}
+			});
+
+			const canvas = { nodes: [] };
+			summary.generateOnCanvas = canvas;
+			await stage(`the Generate node on the canvas shows the subtitle "${CANVAS_SUBTITLE}"`, async () => {
+				await closeNdvIfOpen(page);
+				await page.waitForFunction(() => !document.querySelector('[data-test-id="ndv"]')?.offsetParent, { timeout: 10_000 }).catch(() => {
+					throw new Error('the NDV does not close');
+				});
+				await page.waitForSelector(`${tid('canvas-node')}[data-node-type="${NODE_TYPE}"]`, { visible: true });
+				canvas.nodes = await canvasNodes(page);
+				// Off screen (a small window, a moved canvas)? Fit the view, as a user would.
+				if (canvas.nodes.some((node) => !node.inView)) {
+					await page.click(tid('zoom-to-fit')).catch(() => {});
+					await sleep(800);
+					canvas.nodes = await canvasNodes(page);
+				}
+				await page.mouse.move(5, 890); // off the nodes, so their hover toolbars leave the screenshot
+				await sleep(400);
+				const file = await shot('generate-on-canvas');
+				canvas.screenshot = file;
+				const where = `the canvas's GPT.GE node`;
+				if (!expect(canvas.nodes.length > 0, `${where}: none on the canvas — see ${file}`)) return;
+				for (const node of canvas.nodes) {
+					expect(
+						node.subtitle === CANVAS_SUBTITLE && node.subtitleShown,
+						`${where} "${node.name}" shows ${node.subtitle == null ? 'no subtitle' : `the subtitle "${node.subtitle}"${node.subtitleShown ? '' : ' (hidden or off screen)'}`}, expected "${CANVAS_SUBTITLE}" under its name (node text: "${node.text}") — see ${file}`,
+					);
+				}
+			});
+		} else {
+			failures.push('Generate with Wait for Completion on, and its canvas subtitle: not checked (no Generate node was added)');
 		}
 
 		if (api) {
@@ -406,7 +477,7 @@ async function pasteGenerateNode(page) {
 			{
 				parameters: { resource: 'avatar', operation: 'generate' },
 				name: NODE_NAME,
-				type: 'n8n-nodes-gptge.gptGe',
+				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [400, 0],
 			},
@@ -434,6 +505,78 @@ async function closeNdvIfOpen(page) {
 		else await page.keyboard.press('Escape');
 		await sleep(500);
 	}
+}
+
+/** Opens the Generate node's NDV unless it is open (a failed stage before may have closed it). */
+async function openGenerateNdv(page) {
+	const ndv = await page.$(tid('ndv'));
+	if (ndv && (await ndv.isVisible())) return;
+	const nodes = await page.$$(`${tid('canvas-node')}[data-node-type="${NODE_TYPE}"]`);
+	if (!nodes.length) throw new Error('no GPT.GE node on the canvas to open');
+	await nodes[nodes.length - 1].click({ count: 2 });
+	await page.waitForSelector(tid('ndv'), { visible: true });
+	await sleep(800);
+}
+
+/** Turns a boolean parameter of the open NDV on by clicking its switch; resolves whether it is then on. */
+async function switchOn(page, parameter) {
+	const root = `${tid('ndv')} ${tid(`parameter-input-${parameter}`)}`;
+	const isOn = () =>
+		page.$eval(`${root} [role=switch], ${root} input[type=checkbox]`, (input) => input.getAttribute('aria-checked') === 'true' || input.checked === true);
+	if (!(await isOn())) {
+		await page.click(`${root} .el-switch, ${root} [role=switch]`);
+		await sleep(800);
+	}
+	return isOn();
+}
+
+/**
+ * One parameter of the open NDV as a user sees it: shown or not, its label, and the value its
+ * input displays (the input's own text, e.g. "10").
+ */
+function readField(page, parameter) {
+	return page.$eval(tid('ndv'), (ndv, parameter) => {
+		const element = [...ndv.querySelectorAll(`[data-test-id="parameter-input-${parameter}"]`)].find((found) => found.offsetParent !== null);
+		if (!element) return { shown: false };
+		const input = [...element.querySelectorAll('input, textarea')].find((found) => found.offsetParent !== null);
+		// Its label: in the nearest wrapper that holds one.
+		let label = '';
+		for (let box = element.parentElement; box && box !== ndv; box = box.parentElement) {
+			const found = box.querySelector('[data-test-id="input-label"] label, [data-test-id="input-label"]');
+			if (found) {
+				label = found.innerText.trim().split('\n')[0].trim();
+				break;
+			}
+		}
+		return { shown: true, label, value: input ? input.value : undefined };
+	}, parameter);
+}
+
+/**
+ * The GPT.GE nodes on the canvas: name, the subtitle under the name (the element n8n renders
+ * the description's subtitle in), whether it is visible inside the window, and the node's text.
+ */
+function canvasNodes(page) {
+	return page.$$eval(`[data-test-id="canvas-node"][data-node-type="${NODE_TYPE}"]`, (nodes) =>
+		nodes.map((node) => {
+			const subtitle = node.querySelector('[class*="subtitle"]');
+			const inView = (element) => {
+				const box = element.getBoundingClientRect();
+				return box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight;
+			};
+			const visible = (element) => {
+				const style = getComputedStyle(element);
+				return element.offsetParent !== null && style.visibility !== 'hidden' && Number(style.opacity) > 0;
+			};
+			return {
+				name: node.getAttribute('data-node-name'),
+				subtitle: subtitle ? subtitle.innerText.trim() : null,
+				subtitleShown: Boolean(subtitle && visible(subtitle) && inView(subtitle)),
+				inView: inView(node),
+				text: node.innerText.trim().replace(/\s+/g, ' '),
+			};
+		}),
+	);
 }
 
 /** Types a term into the node creator's search and returns what the panel then lists. */
