@@ -62,8 +62,9 @@ export class GptGeApi implements ICredentialType {
 			sendCredentialsOnCrossOriginRedirect: false,
 			timeout: 15_000,
 		},
-		// n8n's tester (1.x and 2.x) reads both kinds of rule from one list: status rules when the
-		// request fails, body rules when it succeeds. The type allows one kind per list.
+		// n8n's tester reads both kinds of rule from one list: status rules when the request fails,
+		// body rules when it succeeds. The type allows one kind per list. On 1.x the tester never
+		// sees a failed request's status (its error wrapper drops it), so n8n's own message shows.
 		rules: [
 			...[301, 302, 303, 307, 308].map((status) => failsWith(status, REDIRECTED)),
 			failsWith(401, `GPT.GE refused the token (HTTP 401). ${hintFor(401)}`),
