@@ -4,6 +4,7 @@ import {
 	type IExecuteSingleFunctions,
 	type INodeProperties,
 } from 'n8n-workflow';
+import { languageOptions } from './descriptions';
 import { perRun } from './run';
 
 /** One item's parameters, expressions evaluated for that item. */
@@ -184,7 +185,10 @@ export function checkVoiceIds(input: ItemInput, parameter: string): InputProblem
 	return undefined;
 }
 
-const languageNames: Record<string, string> = { en: 'English', zh: 'Chinese' };
+/** The Language field's display names, by value. */
+const languageNames: Record<string, string> = Object.fromEntries(
+	languageOptions.map((option) => [option.value, option.name]),
+);
 
 /**
  * A voice picked from the list while another Language was chosen: the editor keeps the pick when
