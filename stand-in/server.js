@@ -13,14 +13,21 @@ const LANGUAGES = ['zh', 'en'];
 const VOICE_SOURCES = ['audio_url', 'create_voice', 'use_voice'];
 const CONTROL_PREFIX = '/__stand-in/';
 
-const BILLING_SUBSCRIPTION = {
-	object: 'billing_subscription',
-	has_payment_method: true,
-	soft_limit_usd: 5,
-	hard_limit_usd: 5,
-	system_hard_limit_usd: 5,
-	access_until: 0,
-};
+// The documentation's billing answers. The quota is a setting (quotaUsd; 100000000 is how an
+// unlimited token reports); usage is usedCents plus videoCostCents per task created (the docs
+// give no price: 10 cents is made up). billingFields 'reseller' adds the fields some resellers'
+// hosts report themselves (used_usd, balance_usd).
+function billingSubscription({ quotaUsd, billingFields }, usedCents) {
+	return {
+		object: 'billing_subscription',
+		has_payment_method: true,
+		soft_limit_usd: quotaUsd,
+		hard_limit_usd: quotaUsd,
+		system_hard_limit_usd: quotaUsd,
+		access_until: 0,
+		...(billingFields === 'reseller' ? { used_usd: usedCents / 100, balance_usd: quotaUsd - usedCents / 100 } : {}),
+	};
+}
 
 const VOICES = [
 	voice('cffcff22110049a487aa4fa7a382e3dc', 'zh', 'Yue Hua', ['Female'], false, 1),
@@ -108,6 +115,18 @@ const SETTINGS = {
 		},
 	],
 	randomSeed: [undefined, (value) => wholeNumber(value, 'randomSeed', 2 ** 32 - 1)],
+	quotaUsd: [5, (value) => nonNegative(value, 'quotaUsd')],
+	usedCents: [0, (value) => nonNegative(value, 'usedCents')],
+	videoCostCents: [10, (value) => nonNegative(value, 'videoCostCents')],
+	billingFields: [
+		'standard',
+		(value) => {
+			if (!['standard', 'reseller'].includes(value)) {
+				throw new TypeError(`billingFields must be 'standard' or 'reseller', not '${value}'`);
+			}
+			return value;
+		},
+	],
 };
 // Functions cannot travel as JSON: configure() sets them, the settings endpoint neither shows nor takes them.
 const FUNCTION_SETTINGS = ['failWhen', 'rejectWhen'];
@@ -125,6 +144,7 @@ const ENV_OPTIONS = [
 	['STAND_IN_REDIRECT_PATHS', 'redirectPaths', splitList],
 	['STAND_IN_TASK_FAULT_RATE', 'taskQueryFaultRate', toNumber],
 	['STAND_IN_SEED', 'randomSeed', toNumber],
+	['STAND_IN_QUOTA_USD', 'quotaUsd', toNumber],
 ];
 
 /** The startStandIn options set in `env` (unset or empty variables are left out); throws on a bad value. */
@@ -293,7 +313,10 @@ async function startStandIn(options = {}) {
 		if (method === 'POST' && pathname === '/avatar/generation') return { handle: submitTask };
 		if (method === 'GET' && pathname === '/avatar/voice') return { handle: listVoices };
 		if (method === 'GET' && pathname === '/v1/dashboard/billing/subscription') {
-			return { handle: (res) => sendJson(res, 200, BILLING_SUBSCRIPTION) };
+			return { handle: (res) => sendJson(res, 200, billingSubscription(settings, usedCents())) };
+		}
+		if (method === 'GET' && pathname === '/v1/dashboard/billing/usage') {
+			return { handle: (res) => sendJson(res, 200, { object: 'list', total_usage: usedCents() }) };
 		}
 		const taskMatch = /^\/avatar\/task\/([^/]+)$/.exec(pathname);
 		if (method === 'GET' && taskMatch) {
@@ -562,6 +585,10 @@ async function startStandIn(options = {}) {
 				.filter(([name]) => !FUNCTION_SETTINGS.includes(name))
 				.map(([name, value]) => [name, Array.isArray(value) ? [...value] : value]),
 		);
+	}
+
+	function usedCents() {
+		return settings.usedCents + tasks.size * settings.videoCostCents;
 	}
 
 	function counts() {

@@ -204,7 +204,7 @@ describe('Avatar → Generate: many items (a spreadsheet, one video per row)', (
 
 		expect(output).toStrictEqual(
 			rows.map((row, index) => ({
-				json: { taskId: `task-for-${row.voice}`, avatarUrl: row.photo, voiceSource: 'useVoice', noWatermark: row.lang === 'zh' },
+				json: { taskId: `task-for-${row.voice}`, avatarUrl: row.photo, voiceSource: 'useVoice', noWatermark: row.lang === 'zh', resumed: false },
 				pairedItem: { item: index },
 			})),
 		);
@@ -219,7 +219,7 @@ describe('Avatar → Generate: the answer', () => {
 
 		expect(output).toStrictEqual([
 			{
-				json: { taskId: '57b9ba07db5e4ed5bf18ebb4179a826d', avatarUrl: AVATAR, voiceSource: 'audioUrl', noWatermark: false },
+				json: { taskId: '57b9ba07db5e4ed5bf18ebb4179a826d', avatarUrl: AVATAR, voiceSource: 'audioUrl', noWatermark: false, resumed: false },
 				pairedItem: { item: 0 },
 			},
 		]);
@@ -389,7 +389,7 @@ describe('Avatar → Generate: errors', () => {
 
 		expect(output).toHaveLength(3);
 		expect(output[0]).toStrictEqual({
-			json: { taskId: 'task-1', avatarUrl: 'https://x.example/1.jpg', voiceSource: 'audioUrl', noWatermark: false },
+			json: { taskId: 'task-1', avatarUrl: 'https://x.example/1.jpg', voiceSource: 'audioUrl', noWatermark: false, resumed: false },
 			pairedItem: { item: 0 },
 		});
 		expect(output[1].json).toStrictEqual({ error: 'GPT.GE: no face found in the image' });

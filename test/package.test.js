@@ -107,7 +107,12 @@ describe('node description', () => {
 		const actions = description.properties
 			.filter((property) => property.name === 'operation')
 			.flatMap((property) => property.options.map((option) => option.action));
-		expect(actions).toStrictEqual(['Generate a talking avatar video', 'Get the status of a video task', 'List voices']);
+		expect(actions).toStrictEqual([
+			'Get the quota and usage of the token',
+			'Generate a talking avatar video',
+			'Get the status of a video task',
+			'List voices',
+		]);
 	});
 
 	test("n8n's loader gives it the batching and timeout request options (Timeout sets the door's request timeout)", () => {
@@ -117,16 +122,17 @@ describe('node description', () => {
 	});
 
 	test.each([
-		['avatar', 'generate'],
-		['avatar', 'getTask'],
-		['voice', 'list'],
-	])('%s → %s has Options → Max Requests per Second, and sends through the door', (resource, operation) => {
+		['avatar', 'generate', [['existingTaskId', 'string']]],
+		['avatar', 'getTask', []],
+		['voice', 'list', []],
+		['account', 'getQuota', []],
+	])('%s → %s has Options → Max Requests per Second, and sends through the door', (resource, operation, ownOptions) => {
 		const parameters = { resource, operation };
 		const options = description.properties.filter(
 			(property) => property.name === 'options' && NodeHelpers.displayParameter(parameters, property, null, description),
 		);
 		expect(options.map((property) => property.options.map((option) => [option.name, option.type]))).toStrictEqual([
-			[['maxRequestsPerSecond', 'number']],
+			[...ownOptions, ['maxRequestsPerSecond', 'number']],
 		]);
 		const operationProperty = description.properties.find(
 			(property) => property.name === 'operation' && NodeHelpers.displayParameter(parameters, property, null, description),

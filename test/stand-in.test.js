@@ -1281,6 +1281,10 @@ describe('settings: configure() and /__stand-in/settings', () => {
 		redirectPaths: null,
 		taskQueryFaultRate: 0,
 		randomSeed: 5,
+		quotaUsd: 5,
+		usedCents: 0,
+		videoCostCents: 10,
+		billingFields: 'standard',
 	};
 	const settingsCall = (target, method, body) =>
 		fetch(`${target.url}/__stand-in/settings`, {
@@ -1440,6 +1444,7 @@ describe('environment variables (optionsFromEnv, node stand-in/server.js)', () =
 				STAND_IN_TASK_FAULT_RATE: '0.25',
 				STAND_IN_SEED: '3',
 				STAND_IN_STALL_TASK_QUERIES: 'true',
+				STAND_IN_QUOTA_USD: '100000000',
 			},
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
@@ -1462,6 +1467,10 @@ describe('environment variables (optionsFromEnv, node stand-in/server.js)', () =
 				redirectPaths: ['/avatar/generation'],
 				taskQueryFaultRate: 0.25,
 				randomSeed: 3,
+				quotaUsd: 100000000,
+				usedCents: 0,
+				videoCostCents: 10,
+				billingFields: 'standard',
 			};
 			expect(JSON.parse(/^settings: (.*)$/m.exec(output)[1])).toStrictEqual(expected);
 			expect(await readJson(await fetch(`${apiUrl}/__stand-in/settings`))).toStrictEqual(expected);

@@ -5,6 +5,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { operationSubtitle } from './shared/descriptions';
+import { accountDescription } from './resources/account';
 import { avatarDescription } from './resources/avatar';
 import { voiceDescription } from './resources/voice';
 import { searchVoices } from './listSearch/searchVoices';
@@ -17,6 +18,10 @@ const properties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
+				name: 'Account',
+				value: 'account',
+			},
+			{
 				name: 'Avatar',
 				value: 'avatar',
 			},
@@ -27,6 +32,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'avatar',
 	},
+	...accountDescription,
 	...avatarDescription,
 	...voiceDescription,
 ];

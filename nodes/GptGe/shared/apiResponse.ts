@@ -44,21 +44,30 @@ export function apiMessageOf(body: unknown): string | undefined {
 	return undefined;
 }
 
+/** Why an answer with an HTTP success is not one (what GPT.GE answered instead), or undefined. */
+export type AnswerCheck = (body: unknown) => string | undefined;
+
+/** The task and voice endpoints' success: `code: "success"`. */
+export const hasSuccessCode: AnswerCheck = (body) => {
+	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+	return code === 'success' ? undefined : `code ${JSON.stringify(code ?? null)}`;
+};
+
 /**
  * The error to report for a GPT.GE answer, or undefined when it is a success: anything but an
- * HTTP success carrying `code: "success"` is a NodeApiError with the API's own message and a hint.
+ * HTTP success that `isSuccess` accepts (by default one carrying `code: "success"`) is a
+ * NodeApiError with the API's own message and a hint.
  */
 export function apiErrorOf(
 	node: INode,
 	{ statusCode, body }: IN8nHttpFullResponse,
 	itemIndex?: number,
+	isSuccess: AnswerCheck = hasSuccessCode,
 ): NodeApiError | undefined {
-	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
-	if (statusCode < 400 && code === 'success') return undefined;
+	const what = statusCode >= 400 ? `HTTP ${statusCode}` : isSuccess(body);
+	if (what === undefined) return undefined;
 
 	const apiMessage = apiMessageOf(body);
-	const what =
-		statusCode >= 400 ? `HTTP ${statusCode}` : `code ${JSON.stringify(code ?? null)}`;
 	return new NodeApiError(node, (body && typeof body === 'object' ? body : { body }) as JsonObject, {
 		message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
 		description: `${hintFor(statusCode, apiMessage)} (GPT.GE answered with ${what}.)`,

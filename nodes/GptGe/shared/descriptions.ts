@@ -123,10 +123,11 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 }
 
 /**
- * Options of every operation. Without Max Requests per Second the node learns GPT.GE's rate
- * limit from its answers (see pacer.ts); with it, it never goes faster.
+ * Options of every operation, with the operation's own (`extra`) before them. Without Max
+ * Requests per Second the node learns GPT.GE's rate limit from its answers (see pacer.ts);
+ * with it, it never goes faster.
  */
-export function apiOptionsField(showFor: ShowFor): INodeProperties {
+export function apiOptionsField(showFor: ShowFor, extra: INodeProperties[] = []): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -135,6 +136,7 @@ export function apiOptionsField(showFor: ShowFor): INodeProperties {
 		default: {},
 		displayOptions: { show: showFor },
 		options: [
+			...extra,
 			{
 				displayName: 'Max Requests per Second',
 				name: 'maxRequestsPerSecond',

@@ -10,6 +10,8 @@ import { perRun } from './run';
 
 interface CreatedTask {
 	taskId: string;
+	/** Not created by this run: the item went on with a task it already had (Existing Task ID). */
+	resumed?: boolean;
 	status?: string;
 	videoUrl?: string | null;
 }
@@ -25,6 +27,11 @@ export function recordCreatedTask(context: IExecuteSingleFunctions, taskId: stri
 	ledgerOf(context)?.tasks.set(context.getItemIndex(), { taskId });
 }
 
+/** Notes that this item goes on with a task made before: not paid for in this run. */
+export function recordResumedTask(context: IExecuteSingleFunctions, taskId: string) {
+	ledgerOf(context)?.tasks.set(context.getItemIndex(), { taskId, resumed: true });
+}
+
 /** Notes what waiting found out about this item's task. */
 export function recordTaskStatus(
 	context: IExecuteSingleFunctions,
@@ -37,21 +44,22 @@ export function recordTaskStatus(
 	if (entry?.taskId === taskId) Object.assign(entry, { status, videoUrl });
 }
 
-/** The task this item created, if any. */
-export function createdTaskOf(context: IExecuteSingleFunctions): string | undefined {
+/** The task this item created or resumed, if any. */
+export function taskOfItem(context: IExecuteSingleFunctions): string | undefined {
 	return ledgerOf(context)?.tasks.get(context.getItemIndex())?.taskId;
 }
 
 function describeLedger(ledger: RunLedger): string {
-	if (!ledger.tasks.size) return 'No task was created in this run, so nothing was paid for.';
-	const lines = [...ledger.tasks.entries()]
+	const created = [...ledger.tasks.entries()].filter(([, task]) => !task.resumed);
+	if (!created.length) return 'No task was created in this run, so nothing was paid for.';
+	const lines = created
 		.sort(([a], [b]) => a - b)
 		.map(([itemIndex, { taskId, status, videoUrl }]) => {
 			const details = [status, videoUrl].filter(Boolean).join(', ');
 			return `item ${itemIndex} → ${taskId}${details ? ` (${details})` : ''}`;
 		});
 	return (
-		`Tasks this run created (${ledger.tasks.size}, already paid for). ` +
+		`Tasks this run created (${created.length}, already paid for). ` +
 		'Do not generate these rows again: check them with Avatar → Get Task.\n' +
 		lines.join('\n')
 	);

@@ -14,8 +14,8 @@ import {
 	type JsonObject,
 	type PostReceiveAction,
 } from 'n8n-workflow';
-import { apiErrorOf } from './apiResponse';
-import { createdTaskOf, withLedger } from './ledger';
+import { apiErrorOf, type AnswerCheck } from './apiResponse';
+import { taskOfItem, withLedger } from './ledger';
 import { DeadlineReached, pacerFor, type Pacer, type Priority } from './pacer';
 import { perRun } from './run';
 import type { RequestCheck } from './validation';
@@ -392,9 +392,9 @@ function noteAnswer({ pacer, permittedAt }: Ticket, response: IN8nHttpFullRespon
 export async function apiGet(
 	context: AnyContext,
 	path: string,
-	policy: Omit<CallPolicy, 'createsTask'> & { qs?: IDataObject },
+	policy: Omit<CallPolicy, 'createsTask'> & { qs?: IDataObject; isSuccess?: AnswerCheck },
 ): Promise<IN8nHttpFullResponse> {
-	const { qs, ...callPolicy } = policy;
+	const { qs, isSuccess, ...callPolicy } = policy;
 	return await callApi<IN8nHttpFullResponse>(context, { ...callPolicy, createsTask: false }, async (options, ticket) => {
 		const request: IHttpRequestOptions = { ...options, method: 'GET', url: options.url || path, qs };
 		let response: IN8nHttpFullResponse;
@@ -408,7 +408,7 @@ export async function apiGet(
 			return { noAnswer: error as Error };
 		}
 		noteAnswer(ticket, response);
-		const error = apiErrorOf(context.getNode(), response, itemOf(context).itemIndex);
+		const error = apiErrorOf(context.getNode(), response, itemOf(context).itemIndex, isSuccess);
 		return error ? { response, error } : { value: response };
 	});
 }
@@ -430,19 +430,21 @@ interface Attempt extends Ticket {
 const attemptsOf = perRun(() => new Map<number, Attempt>());
 
 /** First postReceive step of every operation: reports the answer, then throws if it is a failure. */
-async function checkApiAnswer(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	const error = apiErrorOf(this.getNode(), response, this.getItemIndex());
-	const attempt = attemptsOf(this)?.get(this.getItemIndex());
-	if (attempt) {
-		Object.assign(attempt, { response, error });
-		noteAnswer(attempt, response);
-	}
-	if (error) throw error;
-	return items;
+function answerCheckStep(isSuccess?: AnswerCheck) {
+	return async function checkApiAnswer(
+		this: IExecuteSingleFunctions,
+		items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	): Promise<INodeExecutionData[]> {
+		const error = apiErrorOf(this.getNode(), response, this.getItemIndex(), isSuccess);
+		const attempt = attemptsOf(this)?.get(this.getItemIndex());
+		if (attempt) {
+			Object.assign(attempt, { response, error });
+			noteAnswer(attempt, response);
+		}
+		if (error) throw error;
+		return items;
+	};
 }
 
 /**
@@ -457,7 +459,7 @@ export function routedThroughDoor(
 		request: routing.request,
 		send: { paginate: true },
 		operations: { pagination: sendThroughDoor(call) },
-		output: { postReceive: [checkApiAnswer, ...routing.postReceive] },
+		output: { postReceive: [answerCheckStep(call.isSuccess), ...routing.postReceive] },
 	};
 }
 
@@ -466,6 +468,8 @@ export interface RoutedCall {
 	createsTask: boolean;
 	/** Refuses an item's input before anything is sent (see validation.ts). */
 	checkInput?: RequestCheck;
+	/** What a successful answer looks like, if not `code: "success"` (the billing endpoints). */
+	isSuccess?: AnswerCheck;
 }
 
 /** The error as n8n shows it, naming the item. */
@@ -494,7 +498,9 @@ function sendThroughDoor(call: RoutedCall) {
 		try {
 			const problem = await call.checkInput?.(this, requestData.options);
 			if (problem) throw problem;
-			return await callApi<INodeExecutionData[]>(this, { createsTask: call.createsTask, priority: 'normal' }, async (options, ticket) => {
+			// A GET creates nothing, whatever the operation (Generate resuming a task reads it).
+			const createsTask = call.createsTask && String(requestData.options.method ?? 'GET').toUpperCase() !== 'GET';
+			return await callApi<INodeExecutionData[]>(this, { createsTask, priority: 'normal' }, async (options, ticket) => {
 				const attempt: Attempt = { ...ticket };
 				attemptsOf(this)?.set(itemIndex, attempt);
 				const { url, ...policyOptions } = options;
@@ -514,7 +520,7 @@ function sendThroughDoor(call: RoutedCall) {
 		} catch (error) {
 			const nodeError = asNodeError(this, error);
 			if (this.continueOnFail()) {
-				const taskId = createdTaskOf(this);
+				const taskId = taskOfItem(this);
 				return [
 					{
 						json: { error: nodeError.message, ...(taskId ? { taskId } : {}) },

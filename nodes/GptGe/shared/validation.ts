@@ -20,11 +20,12 @@ export interface InputProblem {
 	reason: string;
 }
 
-/** Looks at one item's input; returns the first problem, if any. */
-export type InputCheck = (input: ItemInput) => InputProblem | undefined;
+/** Looks at one item's input (and the request built from it); returns the first problem, if any. */
+export type InputCheck = (input: ItemInput, request: BuiltRequest) => InputProblem | undefined;
 
 /** What the engine built to send for one item: its body, URL and query. */
 export interface BuiltRequest {
+	method?: string;
 	body?: unknown;
 	url?: string;
 	qs?: unknown;
@@ -124,7 +125,7 @@ function problemOfItem(
 			return typeof name === 'string' ? name : undefined;
 		},
 	};
-	const problem = check(input);
+	const problem = check(input, request);
 	if (!problem) return null;
 	const field = displayNames.get(problem.parameter) ?? problem.parameter;
 	return new NodeOperationError(context.getNode(), `Invalid ${field} [item ${itemIndex}]`, {

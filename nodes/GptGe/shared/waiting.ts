@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 import { recordTaskStatus } from './ledger';
 import { DeadlineReached } from './pacer';
-import { isFinal, summarizeTask, type TaskSummary } from './task';
+import { isFinal, summarizeTask, taskPath, type TaskSummary } from './task';
 import { apiGet, asNodeError, downloadStream, isOutOfTime, pause } from './transport';
 
 interface WaitSettings {
@@ -95,7 +95,7 @@ async function pollUntilFinal(
 			throw cancelled(context, taskId, error as Error);
 		}
 		try {
-			const response = await apiGet(context, `/avatar/task/${encodeURIComponent(taskId)}`, {
+			const response = await apiGet(context, taskPath(taskId), {
 				priority: 'background',
 				deadline,
 			});

@@ -1,13 +1,15 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
+	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 import { taskIdOf } from '../../shared/apiResponse';
-import { recordCreatedTask } from '../../shared/ledger';
+import { recordCreatedTask, recordResumedTask } from '../../shared/ledger';
+import { summarizeTask, taskIdOfPath } from '../../shared/task';
 import { routedThroughDoor } from '../../shared/transport';
 import {
 	checkHttpUrl,
@@ -165,8 +167,38 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		routing: { send: { type: 'body', property: 'no_watermark' } },
 	},
 	...waitAndDownloadFields(showOnlyForGenerate, true),
-	apiOptionsField(showOnlyForGenerate),
+	apiOptionsField(showOnlyForGenerate, [
+		{
+			displayName: 'Existing Task ID',
+			name: 'existingTaskId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.taskId }}',
+			description:
+				"The task this row already has, e.g. your sheet's task ID column. When it is not empty, no video is created for the row: its task is read as Get Task would, and Wait for Completion and Download Video apply. A scheduled run over a half-done sheet then pays only for the rows without one.",
+			// The row's request becomes the status query of its task (resumeExistingTask makes it a GET).
+			routing: {
+				request: {
+					url: '={{ String($value ?? "").trim() ? "/avatar/task/" + encodeURIComponent(String($value).trim()) : "/avatar/generation" }}',
+				},
+				send: { preSend: [resumeExistingTask] },
+			},
+		},
+	]),
 ];
+
+/** A row with an Existing Task ID: its request reads that task (a GET without body); the run notes it. */
+async function resumeExistingTask(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const taskId = taskIdOfPath(requestOptions.url);
+	if (!taskId) return requestOptions;
+	recordResumedTask(this, taskId);
+	const statusQuery: IHttpRequestOptions = { ...requestOptions, method: 'GET' };
+	delete statusQuery.body;
+	return statusQuery;
+}
 
 const languages = ['zh', 'en'] as const;
 
@@ -174,8 +206,12 @@ function checkSpeech(input: ItemInput): InputProblem | undefined {
 	return checkOneOf(input, 'language', languages) ?? checkNotEmpty(input, 'text');
 }
 
-/** The rules of POST /avatar/generation that can be checked before paying for a request. */
-const checkGenerateInput: InputCheck = (input) => {
+/**
+ * The rules of POST /avatar/generation that can be checked before paying for a request. A row
+ * that resumes its task (Existing Task ID) sends none of these fields.
+ */
+const checkGenerateInput: InputCheck = (input, request) => {
+	if (request.method === 'GET') return undefined;
 	const avatarProblem = checkHttpUrl(input, 'avatarUrl');
 	if (avatarProblem) return avatarProblem;
 	switch (input.value('voiceSource') as VoiceSource) {
@@ -205,12 +241,20 @@ const sentValues: SentValues = ({ body }) => {
 	};
 };
 
-/** One item per created task, paired with the input item it was made from. */
+/**
+ * One item per created task, paired with the input item it was made from. A resumed row's
+ * answer is its task's status: the item is that task, as Get Task outputs it, marked resumed.
+ */
 async function toTaskItem(
 	this: IExecuteSingleFunctions,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
+	const resumedTaskId = String(this.getNodeParameter('options.existingTaskId', '') ?? '').trim();
+	if (resumedTaskId) {
+		const summary = summarizeTask(resumedTaskId, (response.body as IDataObject).data);
+		return [{ json: { ...summary, resumed: true }, pairedItem: { item: this.getItemIndex() } }];
+	}
 	const taskId = taskIdOf(response.body);
 	if (!taskId) {
 		throw new NodeApiError(this.getNode(), { body: JSON.stringify(response.body) }, {
@@ -228,6 +272,7 @@ async function toTaskItem(
 				avatarUrl: this.getNodeParameter('avatarUrl') as string,
 				voiceSource: this.getNodeParameter('voiceSource') as string,
 				noWatermark: this.getNodeParameter('noWatermark') as boolean,
+				resumed: false,
 			},
 			pairedItem: { item: this.getItemIndex() },
 		},

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
-import { summarizeTask } from '../../shared/task';
+import { summarizeTask, taskIdOfPath } from '../../shared/task';
 import { routedThroughDoor } from '../../shared/transport';
 import { checkNotEmpty, inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
@@ -42,14 +42,12 @@ async function toTaskSummaryItem(
 	return [{ json: summarizeTask(taskId, data), pairedItem: { item: this.getItemIndex() } }];
 }
 
-const TASK_PATH = '/avatar/task/';
-
 export const avatarGetTaskRouting = routedThroughDoor(
 	{
 		createsTask: false,
+		// The Task ID as sent: the rest of the URL its routing built.
 		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription, ({ url }) => ({
-			// The Task ID as sent: the rest of the URL its routing built.
-			taskId: url?.startsWith(TASK_PATH) ? decodeURIComponent(url.slice(TASK_PATH.length)) : undefined,
+			taskId: taskIdOfPath(url),
 		})),
 	},
 	// The URL comes from the Task ID field's routing.
