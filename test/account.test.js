@@ -111,7 +111,9 @@ describe('Account → Get Quota', () => {
 
 		const output = await runNode({ parameters: getQuota, continueOnFail: true });
 
-		expect(output.map((item) => [item.json, item.pairedItem])).toStrictEqual([[{ error: 'GPT.GE: Invalid token' }, { item: 0 }]]);
+		expect(output.map((item) => [item.json, item.pairedItem])).toStrictEqual([
+			[{ error: 'GPT.GE: Invalid token', errorDescription: expect.stringMatching(/^GPT\.GE did not accept the API token\. .*\(GPT\.GE answered with HTTP 401\.\)$/) }, { item: 0 }],
+		]);
 	});
 
 	test('against the stand-in: every video created is counted in what is used', async () => {

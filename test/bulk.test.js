@@ -138,7 +138,11 @@ describe('every wait is bounded', () => {
 			expect(standIn.requests.filter((request) => request.method === 'GET').map((request) => request.status)).toStrictEqual(['stalled']);
 			// Nothing was ever read about the task, so there is no "latest status" to return.
 			const [taskId] = standIn.tasks.keys();
-			expect(item.json).toStrictEqual({ error: `Task ${taskId} did not finish in time`, taskId });
+			expect(item.json).toStrictEqual({
+				error: `Task ${taskId} did not finish in time`,
+				errorDescription: expect.stringMatching(/^Its last known status was "not known" and the last status check failed: /),
+				taskId,
+			});
 			expect(item.pairedItem).toStrictEqual({ item: 0 });
 		});
 	}, 10_000);
@@ -364,7 +368,7 @@ describe('nothing lost: a failed run names every task it created', () => {
 
 				expect(output.map((item) => item.pairedItem)).toStrictEqual([...Array(10).keys()].map((item) => ({ item })));
 				expect(output.filter((item) => item.error).map((item) => item.pairedItem.item)).toStrictEqual([badRow]);
-				expect(output[badRow].json).toStrictEqual({ error: output[badRow].error.message });
+				expect(output[badRow].json).toStrictEqual({ error: output[badRow].error.message, errorDescription: output[badRow].error.description });
 				expect(output[badRow].error).toBeInstanceOf(NodeApiError);
 				expect(output.filter((item) => !item.error).map((item) => standIn.tasks.has(item.json.taskId))).toStrictEqual(Array(9).fill(true));
 			});
@@ -377,7 +381,11 @@ describe('nothing lost: a failed run names every task it created', () => {
 
 		const [item] = await runNode({ parameters: generate({ waitForCompletion: true, pollInterval: 0.01, maxWait: 1 }), continueOnFail: true });
 
-		expect(item.json).toStrictEqual({ error: 'GPT.GE: task_not_exist', taskId: 'created-then-lost' });
+		expect(item.json).toStrictEqual({
+			error: 'GPT.GE: task_not_exist',
+			errorDescription: "GPT.GE rejected the request. Check the node's input values. (GPT.GE answered with HTTP 404.)",
+			taskId: 'created-then-lost',
+		});
 		expect(item.pairedItem).toStrictEqual({ item: 0 });
 	});
 
@@ -388,7 +396,10 @@ describe('nothing lost: a failed run names every task it created', () => {
 
 		expect(posts).toHaveLength(2);
 		expect(output[1]).toStrictEqual({
-			json: { error: 'Invalid Avatar URL [item 1]' },
+			json: {
+				error: 'Invalid Avatar URL [item 1]',
+				errorDescription: '"not a url" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
+			},
 			error: expect.any(NodeOperationError),
 			pairedItem: { item: 1 },
 		});

@@ -392,7 +392,10 @@ describe('Avatar → Generate: errors', () => {
 			json: { taskId: 'task-1', avatarUrl: 'https://x.example/1.jpg', voiceSource: 'audioUrl', noWatermark: false, resumed: false },
 			pairedItem: { item: 0 },
 		});
-		expect(output[1].json).toStrictEqual({ error: 'GPT.GE: no face found in the image' });
+		expect(output[1].json).toStrictEqual({
+			error: 'GPT.GE: no face found in the image',
+			errorDescription: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "fail".)',
+		});
 		expect(output[1].pairedItem).toStrictEqual({ item: 1 });
 		expect(output[1].error).toBeInstanceOf(NodeApiError);
 		expect(output[1].error.message).toBe('GPT.GE: no face found in the image');

@@ -134,7 +134,11 @@ describe('Generate → Existing Task ID: a sheet run again pays only for the row
 
 		const [item] = await runNode({ parameters: sheetGenerate(), items: sheetRows(1, ['gone']), continueOnFail: true });
 
-		expect(item.json).toStrictEqual({ error: 'GPT.GE: task not found', taskId: 'gone' });
+		expect(item.json).toStrictEqual({
+			error: 'GPT.GE: task not found',
+			errorDescription: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "task_not_exist".)',
+			taskId: 'gone',
+		});
 		expect(item.pairedItem).toStrictEqual({ item: 0 });
 	});
 

@@ -521,9 +521,11 @@ function sendThroughDoor(call: RoutedCall) {
 			const nodeError = asNodeError(this, error);
 			if (this.continueOnFail()) {
 				const taskId = taskOfItem(this);
+				// The why (errorDescription) travels with the row: a sheet written back shows it.
+				const { message, description } = nodeError;
 				return [
 					{
-						json: { error: nodeError.message, ...(taskId ? { taskId } : {}) },
+						json: { error: message, ...(description ? { errorDescription: description } : {}), ...(taskId ? { taskId } : {}) },
 						error: nodeError,
 						pairedItem: { item: itemIndex },
 					},
