@@ -32,6 +32,8 @@ const {
 	userNpmInstall,
 	waitFor,
 } = require('./n8n');
+const { SHEET_WORKFLOW, dataTableCase, readSheet, assertResultRows, sheetCreates, sheetFileCases, sheetWorkflows, withSheetFile } = require('./sheets');
+const flatted = require('flatted');
 
 const ARTIFACTS = path.join(E2E, 'artifacts');
 // n8n user folders (and the community-package folders inside them) live outside the repo, so
@@ -171,18 +173,23 @@ function n8nUnderTest(install, userFolder) {
 	const label = install.version;
 	const artifacts = path.join(ARTIFACTS, `n8n-${label}`);
 	fs.mkdirSync(artifacts, { recursive: true });
+	// The sheet examples' files: the one folder Read/Write Files from Disk may use (n8n compares real paths).
+	const files = path.join(SCRATCH, `files-${install.key}`);
+	fs.mkdirSync(files, { recursive: true });
 	const env = (extra = {}) =>
 		n8nEnv(userFolder, {
 			N8N_LOG_LEVEL: 'info', // `execute --rawOutput` prints the execution through the logger
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_TEMPLATES_ENABLED: 'false',
 			N8N_RUNNERS_BROKER_PORT: String(install.ports.broker),
+			N8N_RESTRICT_FILE_ACCESS_TO: fs.realpathSync(files),
 			...extra,
 		});
 	return {
 		install,
 		label,
 		artifacts,
+		files: fs.realpathSync(files),
 		env,
 		cli: (args, extra) => runN8n(args, env(extra), install),
 		start: (name, extra) => startProcess(name, install.node, [install.bin, 'start'], env(extra)),
@@ -247,8 +254,8 @@ function example(file) {
 const fastPolling = (node) => {
 	if (node.type === 'n8n-nodes-gptge.gptGe' && node.parameters.waitForCompletion) node.parameters.pollInterval = 1;
 	if (node.type === 'n8n-nodes-base.wait') Object.assign(node.parameters, { amount: 2, unit: 'seconds' });
-	// The schedule fires every 5 seconds instead of every morning; the first run is what counts.
-	if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 5 }] };
+	// The schedule fires every 15 seconds instead of every morning: time for a run to finish before the next.
+	if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters.rule = { interval: [{ field: 'seconds', secondsInterval: 15 }] };
 };
 
 /** The workflows of the cases, by ID (the examples keep their own IDs). */
@@ -267,8 +274,10 @@ const WORKFLOW = {
 };
 
 /** Every workflow one n8n version's cases run; `getTaskId` is a task made beforehand on the stand-in. */
-function workflowsFor(install, getTaskId) {
+function workflowsFor(n8n, getTaskId) {
+	const { install } = n8n;
 	const workflows = [
+		...sheetWorkflows(example, n8n.files),
 		example('one-video-per-row.json'),
 		example('long-job-wait-loop.json'),
 		gptGeWorkflow(WORKFLOW.getTask, {
@@ -284,7 +293,7 @@ function workflowsFor(install, getTaskId) {
 			rowsWorkflow(WORKFLOW.bulk, sheetRows(60), { waitForCompletion: true, pollInterval: 1, maxWait: 5 }),
 			rowsWorkflow(WORKFLOW.ledger, sheetRows(6, (row) => (row === 2 ? 'https://example.com/bulk/rejected.jpg' : `https://example.com/ledger/${row}.jpg`))),
 			JSON.parse(fs.readFileSync(path.join(E2E, 'workflows/queue-webhook.json'), 'utf8')),
-			example('schedule-one-video-per-row.json'),
+			withSheetFile(example('schedule-one-video-per-row.json'), path.join(n8n.files, 'avatar-sheet.xlsx')),
 		);
 	}
 	if (install.key === '1.x') workflows.push(pairedItemWorkflow());
@@ -443,6 +452,10 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		}
 	});
 
+	// 1.123's 'vm' expression engine reads $('Sheet rows').item.json as null (proved above).
+	const engine = n8n.install.key === '1.x' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
+	await sheetFileCases({ n8n, standIn, check, note, execute, executeFailing, folder: n8n.files, engine });
+
 	await check('the API token went to the API host only, never to the video host', () => assertTokenStayedOnApiHost(standIn));
 
 	await check('a redirect to another origin: not followed, no token sent there, the run fails with "redirected the request to <origin>"', async () => {
@@ -471,7 +484,9 @@ async function serverCases(n8n, standIn, check) {
 	const stopWorkflowId = WORKFLOW.stop;
 	await n8n.cli(n8n.install.activate(stopWorkflowId));
 
-	const server = n8n.start(`n8n ${n8n.label} start`, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' });
+	// The Data Table example reads $('Sheet rows').item.json, which 1.123's 'vm' engine gives as null.
+	const engine = n8n.install.key === '1.x' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
+	const server = n8n.start(`n8n ${n8n.label} start`, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...engine });
 	processes.push(server);
 	try {
 		let rest;
@@ -506,6 +521,8 @@ async function serverCases(n8n, standIn, check) {
 			}
 			assert.deepEqual(standIn.cdnRequests.slice(elsewhereBefore).filter((request) => request.headers.authorization !== undefined), []);
 		});
+
+		await dataTableCase({ n8n, standIn, check, note, rest, example, flatted });
 
 		await check('Stop ends Wait for Completion at once while it pauses between status checks (tasks never finish): execution canceled within 3 s, no status check after the stop', async () => {
 			standIn.configure({ taskDurationMs: 3_600_000 });
@@ -658,7 +675,7 @@ async function moreCases(n8n, standIn, check) {
 		}
 	});
 
-	await check('queue mode: the worker runs a webhook workflow and the Schedule Trigger example (Redis, main + worker)', async () => {
+	await check('queue mode: the worker runs a webhook workflow and the Schedule Trigger example (Redis, main + worker): the XLSX written back, a later firing pays nothing', async () => {
 		const queueEnv = n8n.env({
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -669,7 +686,9 @@ async function moreCases(n8n, standIn, check) {
 		await n8n.cli(n8n.install.activate(WORKFLOW.queueWebhook));
 		// `n8n execute` cannot start a Schedule Trigger: the schedule example runs published.
 		await n8n.cli(n8n.install.activate(WORKFLOW.schedule));
-		const tasksBefore = new Set(standIn.tasks.keys());
+		const xlsx = path.join(n8n.files, 'avatar-sheet.xlsx');
+		fs.copyFileSync(path.join(ROOT, 'examples/sheets/avatar-sheet.xlsx'), xlsx);
+		const createsBefore = sheetCreates(standIn);
 
 		const queueProcesses = [
 			startProcess('redis', 'redis-server', ['--port', String(QUEUE.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env),
@@ -705,13 +724,26 @@ async function moreCases(n8n, standIn, check) {
 			assert.deepEqual(items.map((item) => [item.row, item.status, item.fileName]), rows.map((row, index) => [row.row, 'succeeded', `${items[index].taskId}.mp4`]));
 			await waitFor('the worker to log the execution', async () => /Worker finished execution/i.test(worker.output), 15_000);
 
-			// The Schedule Trigger example, fired by the main instance and run by the worker.
-			const scheduledTasks = () => [...standIn.tasks.values()].filter((task) => !tasksBefore.has(task.id) && task.body.avatar_url.includes('/people/'));
-			await waitFor('the scheduled example to create three tasks', async () => scheduledTasks().length >= 3, 60_000);
-			const firstThree = scheduledTasks().slice(0, 3);
-			await waitFor('the scheduled example to download its three videos', async () =>
-				firstThree.every((task) => standIn.cdnRequests.some((request) => request.path.includes(task.id))), 60_000);
-			assert.deepEqual(firstThree.map((task) => task.body.avatar_url).sort(), ['anna', 'bo', 'cy'].map((name) => `https://example.com/people/${name}.jpg`));
+			// The Schedule Trigger example, fired by the main instance and run by the worker: the XLSX written back.
+			const finishedRuns = () => (worker.output.match(/Worker finished execution/gi) ?? []).length;
+			const resultsWritten = () => {
+				try {
+					return readSheet(xlsx).rows.every((row) => ['succeeded', 'failed'].includes(row.status));
+				} catch {
+					return false; // not written yet, or being written
+				}
+			};
+			await waitFor('the scheduled example to write its results', async () => resultsWritten(), 90_000);
+			assertResultRows(readSheet(xlsx).rows, standIn);
+			assert.equal(sheetCreates(standIn) - createsBefore, 9);
+			// The next firing (its quota check is its first request) reads the task IDs back and resumes them.
+			const quotaChecks = () => standIn.requests.filter((request) => request.path === '/v1/dashboard/billing/subscription').length;
+			const checksSoFar = quotaChecks();
+			await waitFor('the next scheduled run to start', async () => quotaChecks() > checksSoFar, 30_000);
+			const runsSoFar = finishedRuns();
+			await waitFor('the next scheduled run to finish', async () => finishedRuns() > runsSoFar && resultsWritten(), 60_000);
+			assert.equal(sheetCreates(standIn) - createsBefore, 9, 'the later firing created nothing');
+			assertResultRows(readSheet(xlsx).rows, standIn);
 		} catch (error) {
 			for (const child of queueProcesses) fs.writeFileSync(path.join(n8n.artifacts, `${child.name.replace(/\W+/g, '-')}.log`), child.output);
 			throw error;
@@ -728,7 +760,8 @@ async function testVersion(install, userFolder) {
 	console.log(`\nn8n ${n8n.label} on Node ${install.nodeVersion} (user folder ${userFolder})`);
 	const versionCheck = (name, fn) => check(n8n.label, name, fn);
 
-	const standIn = await startStandIn({ taskDurationMs: 3000 });
+	// A quota the whole suite's videos fit in (10 cents each); the low-quota case lowers it.
+	const standIn = await startStandIn({ taskDurationMs: 3000, quotaUsd: 1000 });
 	standIns.push(standIn);
 	try {
 		const credentials = path.join(n8n.artifacts, 'credentials.json');
@@ -736,7 +769,7 @@ async function testVersion(install, userFolder) {
 		await n8n.cli(['import:credentials', `--input=${credentials}`]);
 		// A task for the Get Task case, made now so that it is done when the case runs.
 		const getTaskId = await createTask(standIn, { avatar_url: 'https://example.com/get-task.jpg', audio_url: 'https://example.com/get-task.mp3' });
-		await importWorkflows(n8n, workflowsFor(install, getTaskId));
+		await importWorkflows(n8n, workflowsFor(n8n, getTaskId));
 
 		await cliCases(n8n, standIn, versionCheck, { getTaskId });
 		await serverCases(n8n, standIn, versionCheck);

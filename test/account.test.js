@@ -112,7 +112,7 @@ describe('Account → Get Quota', () => {
 		const output = await runNode({ parameters: getQuota, continueOnFail: true });
 
 		expect(output.map((item) => [item.json, item.pairedItem])).toStrictEqual([
-			[{ error: 'GPT.GE: Invalid token', errorDescription: expect.stringMatching(/^GPT\.GE did not accept the API token\. .*\(GPT\.GE answered with HTTP 401\.\)$/) }, { item: 0 }],
+			[{ error: 'GPT.GE: Invalid token', details: { description: expect.stringMatching(/^GPT\.GE did not accept the API token\. .*\(GPT\.GE answered with HTTP 401\.\)$/) } }, { item: 0 }],
 		]);
 	});
 

@@ -140,8 +140,7 @@ describe('every wait is bounded', () => {
 			const [taskId] = standIn.tasks.keys();
 			expect(item.json).toStrictEqual({
 				error: `Task ${taskId} did not finish in time`,
-				errorDescription: expect.stringMatching(/^Its last known status was "not known" and the last status check failed: /),
-				taskId,
+				details: { description: expect.stringMatching(/^Its last known status was "not known" and the last status check failed: /), taskId },
 			});
 			expect(item.pairedItem).toStrictEqual({ item: 0 });
 		});
@@ -367,10 +366,13 @@ describe('nothing lost: a failed run names every task it created', () => {
 				const output = await runNode({ parameters: perRow({}), items: rowsOf(10, photoOf), credentials, onError });
 
 				expect(output.map((item) => item.pairedItem)).toStrictEqual([...Array(10).keys()].map((item) => ({ item })));
-				expect(output.filter((item) => item.error).map((item) => item.pairedItem.item)).toStrictEqual([badRow]);
-				expect(output[badRow].json).toStrictEqual({ error: output[badRow].error.message, errorDescription: output[badRow].error.description });
-				expect(output[badRow].error).toBeInstanceOf(NodeApiError);
-				expect(output.filter((item) => !item.error).map((item) => standIn.tasks.has(item.json.taskId))).toStrictEqual(Array(9).fill(true));
+				expect(output.filter((item) => item.json.error).map((item) => item.pairedItem.item)).toStrictEqual([badRow]);
+				// Only the keys n8n's error output takes an item by (error, message, details).
+				expect(output[badRow].json).toStrictEqual({
+					error: 'GPT.GE: avatar_url could not be read: the image host answered 403 Forbidden',
+					details: { description: "GPT.GE rejected the request. Check the node's input values. (GPT.GE answered with HTTP 400.)" },
+				});
+				expect(output.filter((item) => !item.json.error).map((item) => standIn.tasks.has(item.json.taskId))).toStrictEqual(Array(9).fill(true));
 			});
 		},
 	);
@@ -383,8 +385,7 @@ describe('nothing lost: a failed run names every task it created', () => {
 
 		expect(item.json).toStrictEqual({
 			error: 'GPT.GE: task_not_exist',
-			errorDescription: "GPT.GE rejected the request. Check the node's input values. (GPT.GE answered with HTTP 404.)",
-			taskId: 'created-then-lost',
+			details: { description: "GPT.GE rejected the request. Check the node's input values. (GPT.GE answered with HTTP 404.)", taskId: 'created-then-lost' },
 		});
 		expect(item.pairedItem).toStrictEqual({ item: 0 });
 	});
@@ -398,9 +399,10 @@ describe('nothing lost: a failed run names every task it created', () => {
 		expect(output[1]).toStrictEqual({
 			json: {
 				error: 'Invalid Avatar URL [item 1]',
-				errorDescription: '"not a url" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
+				details: {
+					description: '"not a url" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
+				},
 			},
-			error: expect.any(NodeOperationError),
 			pairedItem: { item: 1 },
 		});
 	});

@@ -392,13 +392,13 @@ describe('Avatar → Generate: errors', () => {
 			json: { taskId: 'task-1', avatarUrl: 'https://x.example/1.jpg', voiceSource: 'audioUrl', noWatermark: false, resumed: false },
 			pairedItem: { item: 0 },
 		});
-		expect(output[1].json).toStrictEqual({
-			error: 'GPT.GE: no face found in the image',
-			errorDescription: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "fail".)',
+		expect(output[1]).toStrictEqual({
+			json: {
+				error: 'GPT.GE: no face found in the image',
+				details: { description: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "fail".)' },
+			},
+			pairedItem: { item: 1 },
 		});
-		expect(output[1].pairedItem).toStrictEqual({ item: 1 });
-		expect(output[1].error).toBeInstanceOf(NodeApiError);
-		expect(output[1].error.message).toBe('GPT.GE: no face found in the image');
 		expect(output[2].json.taskId).toBe('task-3');
 		expect(output[2].pairedItem).toStrictEqual({ item: 2 });
 	});
@@ -506,9 +506,11 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 
 		expect(requests.map((request) => request.body.avatar_url).sort()).toStrictEqual([photos[0], photos[2]]);
 		expect(output[0].json.avatarUrl).toBe(photos[0]);
-		expect(output[1].error).toBeInstanceOf(NodeOperationError);
-		expect(output[1].error.message).toBe('Invalid Avatar URL [item 1]');
-		expect(output[1].error.context.itemIndex).toBe(1);
+		expect(output[1].json).toStrictEqual({
+			error: 'Invalid Avatar URL [item 1]',
+			details: { description: 'The value is empty. Nothing was sent to GPT.GE.' },
+		});
+		expect(output[1].pairedItem).toStrictEqual({ item: 1 });
 		expect(output[2].json.avatarUrl).toBe(photos[2]);
 	});
 

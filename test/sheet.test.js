@@ -136,8 +136,10 @@ describe('Generate → Existing Task ID: a sheet run again pays only for the row
 
 		expect(item.json).toStrictEqual({
 			error: 'GPT.GE: task not found',
-			errorDescription: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "task_not_exist".)',
-			taskId: 'gone',
+			details: {
+				description: 'GPT.GE did not accept the request. Check the node\'s input values and your account balance. (GPT.GE answered with code "task_not_exist".)',
+				taskId: 'gone',
+			},
 		});
 		expect(item.pairedItem).toStrictEqual({ item: 0 });
 	});

@@ -3,7 +3,7 @@
 // n8n that live outside n8n-core (credential storage, the node loader) are stood in for here.
 const { setMaxListeners } = require('node:events');
 const { Workflow, ICredentialsHelper, NodeHelpers, createRunExecutionData } = require('n8n-workflow');
-const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } = require('n8n-core');
+const { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode, WorkflowExecute } = require('n8n-core');
 // Under jest the TypeScript sources load through ts-jest; elsewhere (bench/) the build in dist/.
 const built = typeof jest === 'undefined' ? '../../dist/' : '../../';
 const { GptGe } = require(`${built}nodes/GptGe/GptGe.node`);
@@ -149,6 +149,9 @@ async function runNode({
 		abortSignal,
 	);
 	const output = await new RoutingNode(context, nodeType, credentialsDecrypted).runNode();
+	// What WorkflowExecute does to a node's output before anyone sees it: an item carrying
+	// `error` keeps nothing of its JSON but { error: message }.
+	WorkflowExecute.prototype.normalizeNodeErrors.call(undefined, output);
 	return output[0];
 }
 

@@ -520,16 +520,13 @@ function sendThroughDoor(call: RoutedCall) {
 		} catch (error) {
 			const nodeError = asNodeError(this, error);
 			if (this.continueOnFail()) {
+				// n8n's engine replaces the JSON of an item that carries `error` with { error: message },
+				// dropping the why and the task ID. Without it, and with only keys n8n's error output
+				// recognises (error, details), the item keeps both and still reaches that output.
 				const taskId = taskOfItem(this);
-				// The why (errorDescription) travels with the row: a sheet written back shows it.
-				const { message, description } = nodeError;
-				return [
-					{
-						json: { error: message, ...(description ? { errorDescription: description } : {}), ...(taskId ? { taskId } : {}) },
-						error: nodeError,
-						pairedItem: { item: itemIndex },
-					},
-				];
+				const details = { ...(nodeError.description ? { description: nodeError.description } : {}), ...(taskId ? { taskId } : {}) };
+				const json: IDataObject = { error: nodeError.message, ...(Object.keys(details).length ? { details } : {}) };
+				return [{ json, pairedItem: { item: itemIndex } }];
 			}
 			throw withLedger(this, nodeError);
 		} finally {
