@@ -13,7 +13,28 @@ const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
 const USER_FOLDER = path.join(E2E, '.n8n-local'); // kept between starts: your account and edits stay
 const PORT = Number(process.env.N8N_PORT ?? 5678);
-const env = n8nEnv(USER_FOLDER, { N8N_PORT: String(PORT) });
+// The sheet examples' files: the folder Read/Write Files from Disk may use (kept between starts).
+const FILES = path.join(USER_FOLDER, 'files');
+const env = n8nEnv(USER_FOLDER, { N8N_PORT: String(PORT), N8N_RESTRICT_FILE_ACCESS_TO: FILES });
+
+/** The examples to import, their sheet paths pointed at FILES; the sheets copied there unless there already. */
+function examplesForThisMachine(folder) {
+	fs.mkdirSync(FILES, { recursive: true });
+	for (const sheet of ['avatar-sheet.csv', 'avatar-sheet.xlsx']) {
+		const target = path.join(FILES, sheet);
+		if (!fs.existsSync(target)) fs.copyFileSync(path.join(ROOT, 'examples/sheets', sheet), target);
+	}
+	fs.mkdirSync(folder, { recursive: true });
+	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
+		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+		for (const node of workflow.nodes) {
+			const assignment = node.name === 'Sheet file' ? node.parameters.assignments.assignments[0] : undefined;
+			if (assignment) assignment.value = path.join(FILES, path.basename(assignment.value));
+		}
+		fs.writeFileSync(path.join(folder, file), JSON.stringify(workflow));
+	}
+	return folder;
+}
 
 async function main() {
 	// This package, packed and installed where n8n loads community packages.
@@ -38,7 +59,7 @@ async function main() {
 
 	const n8n = (args) => runN8n(args, env);
 	await n8n(['import:credentials', `--input=${credentials}`]);
-	await n8n(['import:workflow', '--separate', `--input=${path.join(ROOT, 'examples')}`]);
+	await n8n(['import:workflow', '--separate', `--input=${examplesForThisMachine(path.join(artifacts, 'examples'))}`]);
 
 	const server = spawn(process.execPath, [N8N_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 	server.stdout.on('data', (chunk) => {
@@ -46,7 +67,8 @@ async function main() {
 		if (/Editor is now accessible/.test(String(chunk))) {
 			console.log(`\n  n8n with n8n-nodes-gptge: http://localhost:${PORT}`);
 			console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${env.STAND_IN_TASK_SECONDS ?? 20} s)`);
-			console.log('  Example workflows: one video per spreadsheet row, its Schedule Trigger variant, long jobs (Wait → Get Task loop).\n');
+			console.log('  Example workflows: a sheet file (CSV) in and written back, the same every morning (XLSX, quota first), a Data Table,');
+			console.log(`  one video per row with its file, long jobs (Wait → Get Task loop). The sheets: ${FILES}\n`);
 		}
 	});
 	const stop = () => server.kill('SIGTERM');

@@ -5,9 +5,8 @@ const http = require('node:http');
 const nock = require('nock');
 const { NodeApiError, NodeOperationError } = require('n8n-workflow');
 const { runListSearch, runNode, TOKEN } = require('./helpers/engine');
-const { API, interceptGenerate, interceptTaskPolls, recordRequests } = require('./helpers/api');
+const { API, interceptGenerate, interceptTaskPolls, recordRequests, withStandIn } = require('./helpers/api');
 const { startLoopbackApi } = require('./helpers/loopback');
-const { startStandIn } = require('../stand-in/server');
 const { Pacer, pacerFor } = require('../nodes/GptGe/shared/pacer');
 
 const AVATAR = 'https://cdn.example.com/presenter.jpg';
@@ -17,7 +16,6 @@ const generate = (parameters) => ({ resource: 'avatar', operation: 'generate', a
 const rowsOf = (count, photo = (row) => `https://cdn.example.com/people/${row}.jpg`) =>
 	Array.from({ length: count }, (_, row) => ({ json: { row, photo: photo(row) } }));
 const perRow = (parameters) => generate({ avatarUrl: '={{ $json.photo }}', ...parameters });
-const LOOPBACK = /127\.0\.0\.1|localhost/;
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -26,15 +24,6 @@ afterEach(() => {
 });
 afterAll(() => nock.enableNetConnect());
 
-async function withStandIn(options, fn) {
-	nock.enableNetConnect(LOOPBACK);
-	const standIn = await startStandIn({ taskDurationMs: 300, ...options });
-	try {
-		return await fn(standIn, { apiToken: standIn.token, baseUrl: standIn.url });
-	} finally {
-		await standIn.close();
-	}
-}
 
 describe('the token stays on the API origin', () => {
 	/** Records every request that reaches the other origin; there must be none. */

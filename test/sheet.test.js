@@ -4,10 +4,7 @@
 const nock = require('nock');
 const { NodeApiError } = require('n8n-workflow');
 const { runNode, TOKEN } = require('./helpers/engine');
-const { API, envelope, interceptGenerate, interceptTaskPolls } = require('./helpers/api');
-const { startStandIn } = require('../stand-in/server');
-
-const LOOPBACK = /127\.0\.0\.1|localhost/;
+const { API, envelope, interceptGenerate, interceptTaskPolls, withStandIn } = require('./helpers/api');
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -15,16 +12,6 @@ afterEach(() => {
 	nock.disableNetConnect();
 });
 afterAll(() => nock.enableNetConnect());
-
-async function withStandIn(options, fn) {
-	nock.enableNetConnect(LOOPBACK);
-	const standIn = await startStandIn({ taskDurationMs: 200, ...options });
-	try {
-		return await fn(standIn, { apiToken: standIn.token, baseUrl: standIn.url });
-	} finally {
-		await standIn.close();
-	}
-}
 
 /** Sheet rows as Extract From File gives them: an empty taskId cell is an empty string. */
 const sheetRows = (count, taskIds = []) =>
@@ -46,7 +33,7 @@ const waiting = { waitForCompletion: true, pollInterval: 0.05, maxWait: 1 };
 
 describe('Generate → Existing Task ID: a sheet run again pays only for the rows without a task', () => {
 	test('10 rows of which 4 carry task IDs → exactly 6 creates, 10 finished items, each paired to its row', async () => {
-		await withStandIn({}, async (standIn, credentials) => {
+		await withStandIn({ taskDurationMs: 200 }, async (standIn, credentials) => {
 			// An earlier run made the first 4 rows' videos, and the sheet kept their task IDs.
 			const earlier = await runNode({ parameters: sheetGenerate(), items: sheetRows(4), credentials });
 			const earlierIds = earlier.map((item) => item.json.taskId);

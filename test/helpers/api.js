@@ -30,7 +30,25 @@ function interceptGenerate({ times = 1, host = API, reply } = {}) {
 	);
 }
 
-module.exports = { API, interceptGenerate, recordRequests };
+/** The API reached over loopback: the stand-in, and loopback servers of the tests. */
+const LOOPBACK = /127\.0\.0\.1|localhost/;
+
+/**
+ * Runs `fn(standIn, credentials)` against a fresh loopback stand-in (nock lets loopback through),
+ * then closes it. `options` are startStandIn's (tasks take 300 ms unless they say otherwise).
+ */
+async function withStandIn(options, fn) {
+	const { startStandIn } = require('../../stand-in/server');
+	nock.enableNetConnect(LOOPBACK);
+	const standIn = await startStandIn({ taskDurationMs: 300, ...options });
+	try {
+		return await fn(standIn, { apiToken: standIn.token, baseUrl: standIn.url });
+	} finally {
+		await standIn.close();
+	}
+}
+
+module.exports = { API, LOOPBACK, interceptGenerate, recordRequests, withStandIn };
 
 /**
  * A task that moves through the API's states poll by poll. `states` lists what each poll of
