@@ -2,10 +2,11 @@
 // a schedule with the quota checked first, a Data Table), run as a user runs them, and the sheet
 // they write back read row by row. Used by run.js.
 const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const XLSX = require('@e965/xlsx');
-const { ROOT } = require('./n8n');
+const { ROOT, waitFor } = require('./n8n');
 
 const SHEETS = path.join(ROOT, 'examples/sheets');
 const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'taskId', 'status', 'videoUrl', 'error'];
@@ -119,6 +120,40 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 		assert.equal(sheetCreates(standIn), createsBefore, 'no create');
 		assert.deepEqual(outputOf(runData, 'Start videos').map((item) => item.json.resumed ?? 'error'), before.map((row) => (row.taskId ? true : 'error')));
 		assert.deepEqual(readSheet(csv).rows, before);
+	});
+
+	await check('n8n killed (SIGKILL) while the sheet example waits: every created task\'s ID is already in the file; the next run resumes them all and pays nothing more', async () => {
+		fs.copyFileSync(path.join(SHEETS, 'avatar-sheet.csv'), csv);
+		const createsBefore = sheetCreates(standIn);
+		const created = () => [...standIn.tasks.values()].filter((task) => task.body.avatar_url.startsWith('https://example.com/people/')).slice(createsBefore);
+		standIn.configure({ taskDurationMs: 3_600_000 });
+		// Its own process group, so the kill takes n8n's task runner with it, as a crash would.
+		const child = spawn(n8n.install.node, [n8n.install.bin, 'execute', `--id=${WORKFLOW.sheetFile}`], { env: n8n.env(engine), detached: true, stdio: 'ignore' });
+		try {
+			// Waiting: a status check seen for each of the 9 tasks.
+			await waitFor('the example to wait for its 9 tasks', async () => {
+				const ids = created().map((task) => task.id);
+				return ids.length === 9 && ids.every((id) => standIn.requests.some((request) => request.method === 'GET' && request.path === `/avatar/task/${id}`));
+			}, 60_000);
+		} finally {
+			process.kill(-child.pid, 'SIGKILL');
+			standIn.configure({ taskDurationMs: 3000 });
+		}
+		await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
+		const afterCrash = readSheet(csv).rows;
+		assert.deepEqual(
+			afterCrash.filter((row) => row.taskId).map((row) => row.taskId).sort(),
+			created().map((task) => task.id).sort(),
+			'every created task is in the file',
+		);
+		assert.deepEqual(afterCrash.map((row) => row.status), afterCrash.map((row) => (row.row === '6' ? 'failed' : 'submitted')));
+
+		await execute(n8n, WORKFLOW.sheetFile, engine);
+		assert.equal(sheetCreates(standIn) - createsBefore, 9, 'the run after the crash created nothing');
+		const written = readSheet(csv).rows;
+		assertResultRows(written, standIn);
+		assert.deepEqual(written.map((row) => row.taskId), afterCrash.map((row) => row.taskId));
+		note(`killed while ${created().length} tasks were being waited for; all ${afterCrash.filter((row) => row.taskId).length} task IDs were in the file`);
 	});
 
 	await check('example "every morning" (XLSX, started by hand): quota checked, the XLSX written back row by row; run twice, each row paid once', async () => {
