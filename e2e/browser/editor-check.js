@@ -25,18 +25,22 @@
 // screenshot }], generateAddedBy, generate: { [voiceSource]: { parameters (names, in display
 // order), notices (visible notice texts) } }, generateWaiting: { waitForCompletion (the switch
 // is on), fields: { pollInterval, maxWait: { shown, label, value (the input's displayed text) } },
-// screenshot }, generateOnCanvas: { nodes: [{ name, subtitle, subtitleShown, inView, text }],
-// screenshot }, credential (only with `api`: { from, wrongToken:
-// { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner = the result
-// banner's visible text), screenshots, seconds, failures: [] }. Rejects with
-// one Error whose message lists every failed expectation (each with its screenshot), then the
-// screenshots' paths; error.summary holds the summary. A stage that breaks is reported and the
-// next stage still runs, so one run shows everything that is wrong. It launches Chromium
-// through puppeteer-core and always closes it; it prints nothing. Each run leaves one new
-// workflow ("My workflow N") in that n8n. Works on n8n 2.41.x and 1.123.x: it clicks buttons
-// rather than keys (N on 2.x, Tab on 1.x) and reads the same data-test-ids on both. The owner's
-// password must satisfy n8n's rule (8+ characters, a number, a capital letter). Takes 1-3 min
-// (most of it n8n loading the editor; slower on a busy machine).
+// screenshot }, generateOptions: { addOption: { testId (the "Add Option" select's data-test-id:
+// collection-parameter-add on 2.41, none on 1.123), placeholder, labels (the NDV's visible
+// labels) }, listed (its dropdown's items, in order), picked, field: { shown, label, value,
+// placeholder }, listedScreenshot (the open dropdown), screenshot (the field) }, generateOnCanvas:
+// { nodes: [{ name, subtitle, subtitleShown, inView, text }], screenshot }, credential (only
+// with `api`: { from, wrongToken: { banner, screenshot }, rightToken: { banner, screenshot },
+// seconds }; banner = the result banner's visible text), screenshots, seconds, failures: [] }.
+// Rejects with one Error whose message lists every failed expectation (each with its
+// screenshot), then the screenshots' paths; error.summary holds the summary. A stage that
+// breaks is reported and the next stage still runs, so one run shows everything that is wrong.
+// It launches Chromium through puppeteer-core and always closes it; it prints nothing. Each run
+// leaves one new workflow ("My workflow N") in that n8n. Works on n8n 2.41.x and 1.123.x: it
+// clicks buttons rather than keys (N on 2.x, Tab on 1.x) and reads the same data-test-ids on
+// both where they have them. The owner's password must satisfy n8n's rule (8+ characters, a
+// number, a capital letter). Takes 1-3 min (most of it n8n loading the editor; slower on a busy
+// machine).
 //
 // What it checks: signs in (or sets up the owner), opens a new workflow; from the empty canvas
 // ("Add first step") searches "GPT.GE", "gptge" and "avatar", each time expecting the node
@@ -48,10 +52,14 @@
 // → sampleAudioUrl, language, text and a visible notice saying "at least 20 seconds"; Use
 // Existing Voice → language, voice, text with Language before Voice. Then it switches "Wait for
 // Completion" on and expects "Poll Interval (Seconds)" to display "10" (not "10.0") and "Max
-// Wait (Minutes)" "15" (the inputs' own text); closes the NDV and expects the GPT.GE node on the
-// canvas to show "Generate: Avatar" under its name (the description's subtitle; n8n renders it
-// in the node's `[class*=subtitle]` element on 1.123 and 2.41), screenshotting both. Each of
-// these reopens the NDV (double click on the node) when a stage before left it closed.
+// Wait (Minutes)" "15" (the inputs' own text), screenshotting them; clicks the Options
+// collection's "Add Option" and expects its dropdown to list "Existing Task ID" then "Max
+// Requests per Second", picks "Existing Task ID" and expects a field labelled so (placeholder
+// "e.g. {{ $json.taskId }}") in the NDV, screenshotting the open dropdown and the field; closes
+// the NDV and expects the GPT.GE node on the canvas to show "Generate: Avatar" under its name
+// (the description's subtitle; n8n renders it in the node's `[class*=subtitle]` element on 1.123
+// and 2.41), screenshotting it. Each of these reopens the NDV (double click on the node) when a
+// stage before left it closed.
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; fills Base URL = api.baseUrl and a wrong API Token, saves (saving runs the
 // test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
@@ -75,7 +83,7 @@ const puppeteer = require('puppeteer-core');
 
 const NODE_NAME = 'GPT.GE';
 const SEARCH_TERMS = ['GPT.GE', 'gptge', 'avatar'];
-const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices'];
+const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices', 'Get the quota and usage of the token'];
 const GENERATE_ACTION = ACTIONS[0];
 /** Per Voice Source option: the voice-related parameters it must show, in this order where it matters. */
 const VOICE_SOURCES = {
@@ -92,6 +100,10 @@ const WAIT_FIELDS = {
 	pollInterval: { label: 'Poll Interval (Seconds)', shows: '10' },
 	maxWait: { label: 'Max Wait (Minutes)', shows: '15' },
 };
+/** Generate's Options collection: what its "Add Option" dropdown must list, in this order. */
+const GENERATE_OPTIONS = ['Existing Task ID', 'Max Requests per Second'];
+/** The option the check adds there, and the field it must then show. */
+const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID', placeholder: 'e.g. {{ $json.taskId }}' };
 /** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
 const CANVAS_SUBTITLE = 'Generate: Avatar';
 const CREDENTIAL_TYPE = 'GPT.GE API';
@@ -271,6 +283,46 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 					expect(seen.label === label, `${where}: its label reads "${seen.label}" — see ${file}`);
 					expect(seen.value === shows, `${where} shows "${seen.value}", expected "${shows}" — see ${file}`);
 				}
+			});
+
+			const options = { addOption: undefined, listed: [], picked: false, field: undefined };
+			summary.generateOptions = options;
+			await stage(`Generate → Options → "Add Option" lists ${list(GENERATE_OPTIONS)}; picking "${EXISTING_TASK_ID.label}" shows its field`, async () => {
+				await openGenerateNdv(page);
+				const { handle, ...addOption } = await addOptionOf(page, 'Options');
+				options.addOption = addOption;
+				if (!handle) throw new Error(`no "Add Option" under Generate's "Options" (labels shown: ${list(addOption.labels)})`);
+				await handle.click();
+				await sleep(600);
+				options.listed = await dropdownItems(page);
+				await page.mouse.move(5, 890); // no hover styles in the screenshot
+				await sleep(300);
+				const listedFile = await shot('generate-options-add-option');
+				options.listedScreenshot = listedFile;
+				const where = 'Generate, Options → "Add Option"';
+				const offered = GENERATE_OPTIONS.map((name) => options.listed.indexOf(name));
+				expect(
+					offered.every((at) => at >= 0) && offered.every((at, index) => index === 0 || offered[index - 1] < at),
+					`${where}: lists ${list(options.listed)}, expected ${list(GENERATE_OPTIONS)} in this order — see ${listedFile}`,
+				);
+				options.picked = await pickDropdownItem(page, EXISTING_TASK_ID.label);
+				if (!options.picked) {
+					await page.keyboard.press('Escape');
+					throw new Error(`${where} has no "${EXISTING_TASK_ID.label}" to pick (lists ${list(options.listed)}; the open dropdown: ${listedFile})`);
+				}
+				const field = `${tid('ndv')} ${tid(`parameter-input-${EXISTING_TASK_ID.parameter}`)}`;
+				await page.waitForFunction((selector) => [...document.querySelectorAll(selector)].some((element) => element.offsetParent !== null), { timeout: 5_000 }, field).catch(() => {});
+				options.field = await readField(page, EXISTING_TASK_ID.parameter);
+				await page.$$eval(field, (found) => found.find((element) => element.offsetParent !== null)?.scrollIntoView({ block: 'center' })).catch(() => {});
+				await page.mouse.move(5, 890);
+				await sleep(300);
+				const file = await shot('generate-options-existing-task-id');
+				options.screenshot = file;
+				const seen = options.field;
+				const after = `${where} → "${EXISTING_TASK_ID.label}"`;
+				if (!expect(seen.shown, `${after}: no field ${EXISTING_TASK_ID.parameter} appears in the NDV — see ${file}`)) return;
+				expect(seen.label === EXISTING_TASK_ID.label, `${after}: the field that appears is labelled "${seen.label}", expected "${EXISTING_TASK_ID.label}" — see ${file}`);
+				expect(seen.placeholder === EXISTING_TASK_ID.placeholder, `${after}: the field's placeholder reads "${seen.placeholder}", expected "${EXISTING_TASK_ID.placeholder}" — see ${file}`);
 			});
 
 			const canvas = { nodes: [] };
@@ -497,12 +549,20 @@ async function pasteGenerateNode(page) {
 	await page.waitForSelector(tid('ndv'), { visible: true });
 }
 
+/** Closes the NDV as a user does: its × (2.41), "Back to canvas" (1.123), else Escape. */
 async function closeNdvIfOpen(page) {
 	const ndv = await page.$(tid('ndv'));
 	if (ndv && (await ndv.isVisible())) {
-		const close = await page.$(tid('ndv-close-button'));
+		let close;
+		for (const button of await page.$$(`${tid('ndv-close-button')}, ${tid('back-to-canvas')}`)) {
+			if (!close && (await button.isVisible())) close = button;
+		}
 		if (close) await close.click();
-		else await page.keyboard.press('Escape');
+		else {
+			// A focused select (e.g. "Add Option" just used) would take the Escape for itself.
+			await page.evaluate(() => document.activeElement?.blur());
+			await page.keyboard.press('Escape');
+		}
 		await sleep(500);
 	}
 }
@@ -531,8 +591,8 @@ async function switchOn(page, parameter) {
 }
 
 /**
- * One parameter of the open NDV as a user sees it: shown or not, its label, and the value its
- * input displays (the input's own text, e.g. "10").
+ * One parameter of the open NDV as a user sees it: shown or not, its label, the value its input
+ * displays (the input's own text, e.g. "10") and the input's placeholder.
  */
 function readField(page, parameter) {
 	return page.$eval(tid('ndv'), (ndv, parameter) => {
@@ -548,8 +608,67 @@ function readField(page, parameter) {
 				break;
 			}
 		}
-		return { shown: true, label, value: input ? input.value : undefined };
+		return { shown: true, label, value: input ? input.value : undefined, placeholder: input ? input.getAttribute('placeholder') ?? '' : undefined };
 	}, parameter);
+}
+
+/**
+ * The "Add Option" select of the open NDV's collection labelled `label` (e.g. "Options"): on
+ * 2.41 `[data-test-id=collection-parameter-add]`, on 1.123 the untagged select in the
+ * collection's `.add-option` (both show the collection's placeholder, "Add Option"). Resolves
+ * with `handle` (its input, to click; undefined without one), `testId` (the select's own
+ * data-test-id, if any), `placeholder`, and the NDV's visible `labels` (to say what was there).
+ */
+async function addOptionOf(page, label) {
+	const found = await page.evaluateHandle((label) => {
+		const ndv = [...document.querySelectorAll('[data-test-id="ndv"]')].find((element) => element.offsetParent !== null);
+		if (!ndv) return null;
+		const selects = [...ndv.querySelectorAll('[data-test-id="collection-parameter-add"], .collection-parameter .add-option .n8n-select, .collection-parameter .add-option .el-select')];
+		for (const select of selects) {
+			const input = select.querySelector('input');
+			if (!input || input.offsetParent === null) continue;
+			// The collection it belongs to: the parameter item whose first label is `label`.
+			const item = select.closest('[data-test-id="parameter-item"]');
+			const own = item?.querySelector('[data-test-id="input-label"]');
+			if (own && own.innerText.trim().split('\n')[0].trim() === label) return input;
+		}
+		return null;
+	}, label);
+	const handle = found.asElement() ?? undefined;
+	if (!handle) await found.dispose();
+	const described = handle
+		? await handle.evaluate((input) => ({
+				testId: input.closest('[data-test-id="collection-parameter-add"]') ? 'collection-parameter-add' : null,
+				placeholder: input.getAttribute('placeholder'),
+			}))
+		: {};
+	const labels = await page.$$eval(`${tid('ndv')} ${tid('input-label')}`, (found) =>
+		found.filter((element) => element.offsetParent !== null).map((element) => element.innerText.trim().split('\n')[0].trim()),
+	);
+	return { handle, ...described, labels };
+}
+
+/** The items of the open select dropdown, as listed (n8n tags a collection's with collection-parameter-option). */
+function dropdownItems(page) {
+	return page.evaluate(() => {
+		const tagged = [...document.querySelectorAll('[data-test-id="collection-parameter-option"]')].filter((item) => item.offsetParent !== null);
+		const items = tagged.length ? tagged : [...document.querySelectorAll('.el-select-dropdown__item, [role=option]')].filter((item) => item.offsetParent !== null);
+		return items.map((item) => item.innerText.trim().split('\n')[0]);
+	});
+}
+
+/** Clicks the item `name` of the open select dropdown; resolves whether it was there. */
+async function pickDropdownItem(page, name) {
+	for (const item of await page.$$('[data-test-id="collection-parameter-option"], .el-select-dropdown__item, [role=option]')) {
+		if (!(await item.isVisible())) continue;
+		const text = await item.evaluate((element) => element.innerText.trim().split('\n')[0]);
+		if (text === name) {
+			await item.click();
+			await sleep(800);
+			return true;
+		}
+	}
+	return false;
 }
 
 /**
