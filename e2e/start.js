@@ -2,8 +2,13 @@
 // `npm start`: a local n8n with this package and the example workflows loaded. By default the
 // GPT.GE credential points at the embedded stand-in API (no token, no network needed); with
 // GPTGE_API_TOKEN set (and optionally GPTGE_BASE_URL) it points at the real API instead.
+//
+// Clean in, clean out: the ports are checked before anything starts; any stop (Ctrl-C, SIGTERM,
+// n8n or the stand-in failing) ends n8n with its task runner (its own process group) and the
+// stand-in, and removes the temporary folder. The examples are imported once per user folder.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { optionsFromEnv, startStandIn } = require('../stand-in/server');
@@ -12,76 +17,211 @@ const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n } = requi
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
 const USER_FOLDER = path.join(E2E, '.n8n-local'); // kept between starts: your account and edits stay
-const PORT = Number(process.env.N8N_PORT ?? 5678);
 // The sheet examples' files: the folder Read/Write Files from Disk may use (kept between starts).
 const FILES = path.join(USER_FOLDER, 'files');
-const env = n8nEnv(USER_FOLDER, { N8N_PORT: String(PORT), N8N_RESTRICT_FILE_ACCESS_TO: FILES });
+// Which examples this user folder has had imported: each is imported once, so edits stay.
+const IMPORTED = path.join(USER_FOLDER, 'imported-examples.json');
 
-/** The examples to import, their sheet paths pointed at FILES; the sheets copied there unless there already. */
-function examplesForThisMachine(folder) {
+const PORT = Number(process.env.N8N_PORT || 5678);
+const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || PORT + 1);
+const token = process.env.GPTGE_API_TOKEN;
+const standInOptions = token ? undefined : { port: 4010, cdnPort: 4011, taskDurationMs: 20_000, ...optionsFromEnv(process.env) };
+
+const env = n8nEnv(USER_FOLDER, {
+	N8N_PORT: String(PORT),
+	N8N_RUNNERS_BROKER_PORT: String(BROKER_PORT),
+	N8N_RESTRICT_FILE_ACCESS_TO: FILES,
+	// Only warnings and errors from n8n; this script says where to go. What cannot work offline is off.
+	N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_DISABLED_MODULES: 'mcp-registry',
+	// n8n 2.41 warns about these defaults changing; set to today's values, they are quiet.
+	N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+	N8N_RUNNERS_TASK_TIMEOUT: '300',
+	N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES: '5000',
+	N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES: String(2 * 1024 ** 3),
+});
+
+/** The ports this start needs, each with the variable that moves it. */
+function portsNeeded() {
+	const ports = [
+		{ port: PORT, what: 'n8n', variable: 'N8N_PORT' },
+		{ port: BROKER_PORT, what: "n8n's task runner broker", variable: 'N8N_RUNNERS_BROKER_PORT' },
+	];
+	if (standInOptions) {
+		ports.push(
+			{ port: standInOptions.port, what: 'the stand-in API', variable: 'STAND_IN_PORT' },
+			{ port: standInOptions.cdnPort, what: "the stand-in's video host", variable: 'STAND_IN_CDN_PORT' },
+		);
+	}
+	return ports;
+}
+
+function portIsFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, () => server.close(() => resolve(true)));
+	});
+}
+
+/** The examples to import (those this user folder has not had), sheet paths pointed at FILES. */
+function examplesToImport(folder) {
 	fs.mkdirSync(FILES, { recursive: true });
 	for (const sheet of ['avatar-sheet.csv', 'avatar-sheet.xlsx']) {
 		const target = path.join(FILES, sheet);
 		if (!fs.existsSync(target)) fs.copyFileSync(path.join(ROOT, 'examples/sheets', sheet), target);
 	}
+	const imported = fs.existsSync(IMPORTED) ? JSON.parse(fs.readFileSync(IMPORTED, 'utf8')) : [];
+	const fresh = [];
 	fs.mkdirSync(folder, { recursive: true });
 	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+		if (imported.includes(workflow.id)) continue;
 		for (const node of workflow.nodes) {
 			const assignment = node.name === 'Sheet file' ? node.parameters.assignments.assignments[0] : undefined;
 			if (assignment) assignment.value = path.join(FILES, path.basename(assignment.value));
 		}
 		fs.writeFileSync(path.join(folder, file), JSON.stringify(workflow));
+		fresh.push(workflow.id);
 	}
-	return folder;
+	return { fresh, all: [...imported, ...fresh] };
+}
+
+// What this run started, for the one way out.
+let artifacts;
+let standIn;
+let server;
+let stopping;
+
+/** Stops everything this run started and removes its temporary folder; then exits with `code`. */
+function stopAll(code, why) {
+	if (stopping) return stopping;
+	if (why) console.log(`\n${why}`);
+	stopping = (async () => {
+		if (server && server.exitCode === null && server.signalCode === null) {
+			const exited = new Promise((resolve) => server.once('exit', resolve));
+			// n8n and its task runner: the whole process group.
+			signalGroup(server, 'SIGTERM');
+			const timer = setTimeout(() => signalGroup(server, 'SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		}
+		if (server) signalGroup(server, 'SIGKILL'); // a task runner that outlived n8n
+		await standIn?.close().catch(() => {});
+		if (artifacts) fs.rmSync(artifacts, { recursive: true, force: true });
+		process.exit(code);
+	})();
+	return stopping;
+}
+
+function signalGroup(child, signal) {
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		// already gone
+	}
 }
 
 async function main() {
+	const busy = [];
+	for (const need of portsNeeded()) if (!(await portIsFree(need.port))) busy.push(need);
+	if (busy.length) {
+		for (const { port, what, variable } of busy) {
+			console.error(`Port ${port} (${what}) is in use, perhaps by an earlier npm start. Stop that, or choose another port: ${variable}=${port + 10} npm start`);
+		}
+		process.exit(1);
+	}
+
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0, `${signal}: stopping n8n and the stand-in`));
+
+	artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-start-'));
 	// This package, packed and installed where n8n loads community packages.
-	const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-start-'));
 	installPackedPackage(USER_FOLDER, artifacts);
 
-	const token = process.env.GPTGE_API_TOKEN;
-	const standIn = token
-		? undefined
-		: await startStandIn({
-				port: 4010,
-				cdnPort: 4011,
-				taskDurationMs: 20_000,
-				// STAND_IN_* variables, read as `node stand-in/server.js` reads them (see stand-in/README.md).
-				...optionsFromEnv(process.env),
-			});
-	const data = token
-		? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' }
-		: { apiToken: standIn.token, baseUrl: standIn.url };
+	if (standInOptions) standIn = await startStandIn(standInOptions);
+	const data = token ? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' } : { apiToken: standIn.token, baseUrl: standIn.url };
 	const credentials = path.join(artifacts, 'credentials.json');
 	fs.writeFileSync(credentials, JSON.stringify(gptGeCredential(data)));
-
 	const n8n = (args) => runN8n(args, env);
 	await n8n(['import:credentials', `--input=${credentials}`]);
-	await n8n(['import:workflow', '--separate', `--input=${examplesForThisMachine(path.join(artifacts, 'examples'))}`]);
+	const examples = examplesToImport(path.join(artifacts, 'examples'));
+	if (examples.fresh.length) {
+		await n8n(['import:workflow', '--separate', `--input=${path.join(artifacts, 'examples')}`]);
+		fs.writeFileSync(IMPORTED, JSON.stringify(examples.all, null, 2));
+	}
 
-	const server = spawn(process.execPath, [N8N_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-	server.stdout.on('data', (chunk) => {
-		process.stdout.write(chunk);
-		if (/Editor is now accessible/.test(String(chunk))) {
-			console.log(`\n  n8n with n8n-nodes-gptge: http://localhost:${PORT}`);
-			console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${env.STAND_IN_TASK_SECONDS ?? 20} s)`);
-			console.log('  Example workflows: a sheet file (CSV) in and written back, the same every morning (XLSX, quota first), a Data Table,');
-			console.log(`  one video per row with its file, long jobs (Wait → Get Task loop). The sheets: ${FILES}\n`);
-		}
+	// Its own process group: stopping it stops its task runner too.
+	server = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	server.stdout.pipe(withoutOfflineNoise()).pipe(process.stdout);
+	server.stderr.pipe(withoutOfflineNoise()).pipe(process.stderr);
+	server.on('exit', (code, signal) => {
+		if (!stopping) stopAll(code || 1, `n8n stopped (${signal ?? `exit code ${code}`}); stopping the stand-in`);
 	});
-	const stop = () => server.kill('SIGTERM');
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-	server.on('close', async (code) => {
-		await standIn?.close();
-		fs.rmSync(artifacts, { recursive: true, force: true });
-		process.exit(code ?? 0);
+	await waitUntilUp(`http://127.0.0.1:${PORT}/healthz/readiness`);
+	console.log(`\n  n8n with n8n-nodes-gptge: http://localhost:${PORT}`);
+	console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${standInOptions.taskDurationMs / 1000} s)`);
+	console.log(
+		examples.fresh.length
+			? `  Example workflows imported: ${examples.fresh.length} (once: your edits stay on the next start). Their sheets: ${FILES}`
+			: `  Example workflows: already imported (your edits kept). Their sheets: ${FILES}`,
+	);
+	console.log('  Stop with Ctrl-C.\n');
+}
+
+/**
+ * n8n's output without the two warnings no setting turns off, about what this demo deliberately
+ * runs without: the Python task runner (not installed) and the internal task-runner mode.
+ */
+function withoutOfflineNoise() {
+	const { Transform } = require('node:stream');
+	let rest = '';
+	// The deprecations block being read: its heading, then " - VARIABLE -> …" lines.
+	let block;
+	const shown = [];
+	const endBlock = () => {
+		const kept = block.filter((line, index) => index === 0 || !/^ - N8N_RUNNERS_MODE -> /.test(line));
+		if (kept.length > 1) shown.push(...kept, '');
+		block = undefined;
+	};
+	const take = (line) => {
+		if (block && /^ - /.test(line)) return block.push(line);
+		if (block) endBlock();
+		if (/^There (is a|are) deprecations? related to your n8n setup/.test(line)) return (block = [line]);
+		if (/^Failed to start Python task runner in internal mode\./.test(line)) return undefined;
+		return shown.push(line);
+	};
+	const flushShown = () => {
+		const text = shown.length ? `${shown.join('\n')}\n` : '';
+		shown.length = 0;
+		return text;
+	};
+	return new Transform({
+		transform(chunk, _encoding, done) {
+			const lines = (rest + chunk).split('\n');
+			rest = lines.pop();
+			for (const line of lines) take(line);
+			done(null, flushShown());
+		},
+		flush(done) {
+			if (rest) take(rest);
+			if (block) endBlock();
+			done(null, flushShown());
+		},
 	});
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exit(1);
-});
+async function waitUntilUp(url) {
+	for (;;) {
+		if (stopping) return;
+		try {
+			if ((await fetch(url)).ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+}
+
+main().catch((error) => stopAll(1, `npm start failed: ${error.stack ?? error}`));
