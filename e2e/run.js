@@ -781,9 +781,38 @@ async function testVersion(install, userFolder) {
 	}
 }
 
+/** What the suite needs from the machine and cannot install itself, checked before it starts anything. */
+async function missingPrerequisites(versions) {
+	const missing = [];
+	if (spawnSync('redis-server', ['--version']).status !== 0) missing.push('redis-server (queue mode): apt-get install redis-server');
+	if (!fs.existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium (the editor check): apt-get install chromium fonts-liberation');
+	const ports = versions.flatMap((install) => [
+		[install.ports.main, `n8n ${install.version}`],
+		[install.ports.broker, `n8n ${install.version}'s task runner broker`],
+	]);
+	if (versions.some((install) => install.key === '2.x')) {
+		ports.push([QUEUE.redisPort, 'redis (queue mode)'], [QUEUE.mainPort, 'n8n main (queue mode)'], [QUEUE.workerHealthPort, 'n8n worker health (queue mode)'], [QUEUE.workerBrokerPort, "n8n worker's task runner broker"]);
+	}
+	for (const [port, what] of ports) {
+		const free = await new Promise((resolve) => {
+			const server = require('node:net').createServer();
+			server.once('error', () => resolve(false));
+			server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+		});
+		if (!free) missing.push(`port ${port} (${what}) is in use: an earlier e2e run or n8n still running?`);
+	}
+	return missing;
+}
+
 async function main() {
 	const versions = N8N_VERSIONS.filter((install) => !SELECTED || install.key === SELECTED);
 	assert.ok(versions.length > 0, `E2E_N8N must be 1.x, 2.x or unset, not ${SELECTED}`);
+	const missing = await missingPrerequisites(versions);
+	if (missing.length) {
+		results.push(false);
+		console.log(`The e2e suite cannot run on this machine yet:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
+		return;
+	}
 	console.log(`n8n-nodes-gptge end-to-end: n8n ${versions.map((install) => install.version).join(' and ')}; this runner on Node ${process.version}`);
 	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
