@@ -75,9 +75,14 @@ const n8nEnv = (userFolder, extra = {}) => ({
  * An n8n CLI command; resolves with what it printed. Asynchronous, so a stand-in API running in
  * the calling process keeps answering while n8n works.
  */
+/** n8n CLI commands still running, so a suite that is stopped can stop them too. */
+const runningCommands = new Set();
+
 function runN8n(args, env, install = N8N_2) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(install.node, [install.bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		runningCommands.add(child);
+		child.on('exit', () => runningCommands.delete(child));
 		let output = '';
 		child.stdout.on('data', (chunk) => (output += chunk));
 		child.stderr.on('data', (chunk) => (output += chunk));
@@ -97,6 +102,11 @@ function startProcess(name, command, args, env) {
 	child.stderr.on('data', (chunk) => (child.output += chunk));
 	child.name = name;
 	return child;
+}
+
+/** Stops the n8n CLI commands still running (see runN8n). */
+function stopRunningCommands() {
+	return stopProcesses([...runningCommands]);
 }
 
 /** Stops processes started with startProcess: SIGTERM, then SIGKILL for any still running a second later. */
@@ -253,6 +263,7 @@ module.exports = {
 	runN8n,
 	startProcess,
 	stopProcesses,
+	stopRunningCommands,
 	userNpmInstall,
 	waitFor,
 };

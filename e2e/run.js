@@ -29,6 +29,7 @@ const {
 	runN8n,
 	startProcess,
 	stopProcesses,
+	stopRunningCommands,
 	userNpmInstall,
 	waitFor,
 } = require('./n8n');
@@ -38,7 +39,10 @@ const flatted = require('flatted');
 const ARTIFACTS = path.join(E2E, 'artifacts');
 // n8n user folders (and the community-package folders inside them) live outside the repo, so
 // the repo's .npmrc (ignore-scripts, legacy-peer-deps) cannot apply to the install proofs.
-const SCRATCH = path.join(os.tmpdir(), 'gptge-e2e');
+// One per checkout, so a run in another clone never deletes this one's; a lock file inside says
+// which run of this checkout has it.
+const SCRATCH = path.join(os.tmpdir(), `gptge-e2e-${require('node:crypto').createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
+const LOCK = `${SCRATCH}.lock`;
 const QUEUE = { redisPort: 6399, mainPort: 5699, workerHealthPort: 5698, workerBrokerPort: 5689 };
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-owner-password-1', firstName: 'E2E', lastName: 'Owner' };
 const EDITOR_CHECK = path.join(E2E, 'browser/editor-check.js');
@@ -781,6 +785,15 @@ async function testVersion(install, userFolder) {
 	}
 }
 
+function isRunning(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** What the suite needs from the machine and cannot install itself, checked before it starts anything. */
 async function missingPrerequisites(versions) {
 	const missing = [];
@@ -793,6 +806,8 @@ async function missingPrerequisites(versions) {
 	if (versions.some((install) => install.key === '2.x')) {
 		ports.push([QUEUE.redisPort, 'redis (queue mode)'], [QUEUE.mainPort, 'n8n main (queue mode)'], [QUEUE.workerHealthPort, 'n8n worker health (queue mode)'], [QUEUE.workerBrokerPort, "n8n worker's task runner broker"]);
 	}
+	const holder = fs.existsSync(LOCK) ? Number(fs.readFileSync(LOCK, 'utf8')) : undefined;
+	if (holder && holder !== process.pid && isRunning(holder)) missing.push(`another e2e run of this checkout (process ${holder}) is running`);
 	for (const [port, what] of ports) {
 		const free = await new Promise((resolve) => {
 			const server = require('node:net').createServer();
@@ -813,6 +828,7 @@ async function main() {
 		console.log(`The e2e suite cannot run on this machine yet:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
 		return;
 	}
+	fs.writeFileSync(LOCK, String(process.pid));
 	console.log(`n8n-nodes-gptge end-to-end: n8n ${versions.map((install) => install.version).join(' and ')}; this runner on Node ${process.version}`);
 	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -838,8 +854,9 @@ async function main() {
 
 /** Stops whatever is still running: on every exit path, including Ctrl-C. */
 async function cleanUp() {
-	await stopProcesses(processes);
+	await Promise.all([stopProcesses(processes), stopRunningCommands()]);
 	await Promise.all(standIns.map((standIn) => standIn.close()));
+	if (fs.existsSync(LOCK) && Number(fs.readFileSync(LOCK, 'utf8')) === process.pid) fs.rmSync(LOCK);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.once(signal, () => {
