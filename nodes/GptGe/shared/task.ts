@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { isObject, isoTime } from './values';
 
 /** Where a task's status is read: GET /avatar/task/{task_id}. */
 const TASK_PATH = '/avatar/task/';
@@ -57,12 +58,6 @@ function statusOf(apiStatus: unknown, webWorkStatus: unknown): TaskStatus {
 	return 'unknown';
 }
 
-function isoTime(unixSeconds: unknown): string | null {
-	const seconds = typeof unixSeconds === 'string' ? Number(unixSeconds) : unixSeconds;
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return null;
-	return new Date(seconds * 1000).toISOString();
-}
-
 function percent(progress: unknown): number | null {
 	if (typeof progress === 'number' && Number.isFinite(progress)) return progress;
 	if (typeof progress !== 'string') return null;
@@ -73,9 +68,6 @@ function percent(progress: unknown): number | null {
 function text(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
 }
-
-const isObject = (value: unknown): value is IDataObject =>
-	!!value && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Normalises the `data` of GET /avatar/task/{id}. The docs show two shapes: a task envelope

@@ -8,6 +8,7 @@ import type {
 import type { AnswerCheck } from '../../shared/apiResponse';
 import { apiOptionsField } from '../../shared/descriptions';
 import { apiGet, routedThroughDoor } from '../../shared/transport';
+import { isObject, isoTime } from '../../shared/values';
 
 const showOnlyForGetQuota = {
 	resource: ['account'],
@@ -18,9 +19,6 @@ export const accountGetQuotaDescription: INodeProperties[] = [apiOptionsField(sh
 
 /** What an "unlimited" token reports as its quota (GPT.GE's quota page). */
 const UNLIMITED_USD = 100_000_000;
-
-const isObject = (value: unknown): value is IDataObject =>
-	!!value && typeof value === 'object' && !Array.isArray(value);
 
 const numberOf = (value: unknown): number | undefined => {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
@@ -37,11 +35,6 @@ function hasNumber(field: string): AnswerCheck {
 
 /** Dollars to the micro-dollar: no float noise such as 6.959646000000001. */
 const usd = (dollars: number) => Math.round(dollars * 1e6) / 1e6;
-
-function isoTime(unixSeconds: unknown): string | null {
-	const seconds = numberOf(unixSeconds);
-	return seconds && seconds > 0 ? new Date(seconds * 1000).toISOString() : null;
-}
 
 /**
  * One item: quota, used and left in USD. GET /v1/dashboard/billing/subscription gives the quota
