@@ -54,11 +54,30 @@ const standIns = [];
 
 const results = [];
 let notes = [];
+
+// E2E_CASE=<text>: only the cases whose line ("[2.41.1] example …") contains it (any case), for
+// whoever works on one. A first pass that runs nothing lists the cases (`planning`), so a text
+// that matches none is refused at once, and a group's setup (an n8n server, the queue) runs only
+// when one of its cases will. The install proofs always run: they install what the cases load.
+const ONLY = process.env.E2E_CASE?.trim().toLowerCase() || undefined;
+let planning = false;
+const planned = [];
+let group = 'install';
+const selected = (line) => !ONLY || line.toLowerCase().includes(ONLY);
+/** Enters a group of cases; false when none of them is to run (then skip its setup too). */
+function enterGroup(name) {
+	group = name;
+	return planning || planned.length === 0 || planned.some((planCase) => planCase.group === name && selected(planCase.line));
+}
+
 /**
  * Runs one case and prints it with its scope (`install` or the n8n version) and its time, then
  * the notes it made (measurements, messages seen).
  */
 async function check(scope, name, fn) {
+	const line = `[${scope}] ${name}`;
+	if (planning) return void planned.push({ line, group });
+	if (scope !== 'install' && !selected(line)) return;
 	const startedAt = Date.now();
 	notes = [];
 	try {
@@ -400,6 +419,7 @@ const healthy = (port) => async () => (await fetch(`http://127.0.0.1:${port}/hea
 
 /** The cases every n8n version runs through the CLI. */
 async function cliCases(n8n, standIn, check, { getTaskId }) {
+	if (!enterGroup(`${n8n.label} CLI`)) return;
 	if (n8n.install.key === '1.x') {
 		await check(`n8n's own: its default expression engine ('vm') gives null for $('Spreadsheet rows').item.json in a Code → Set workflow without GPT.GE; the 'legacy' engine gives the row`, async () => {
 			const rowsOf = async (engine) => {
@@ -486,12 +506,15 @@ async function serverCases(n8n, standIn, check) {
 	const port = n8n.install.ports.main;
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const stopWorkflowId = WORKFLOW.stop;
-	await n8n.cli(n8n.install.activate(stopWorkflowId));
-
-	// The Data Table example reads $('Sheet rows').item.json, which 1.123's 'vm' engine gives as null.
-	const engine = n8n.install.key === '1.x' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
-	const server = n8n.start(`n8n ${n8n.label} start`, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...engine });
-	processes.push(server);
+	if (!enterGroup(`${n8n.label} n8n start`)) return;
+	let server;
+	if (!planning) {
+		await n8n.cli(n8n.install.activate(stopWorkflowId));
+		// The Data Table example reads $('Sheet rows').item.json, which 1.123's 'vm' engine gives as null.
+		const engine = n8n.install.key === '1.x' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
+		server = n8n.start(`n8n ${n8n.label} start`, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1', ...engine });
+		processes.push(server);
+	}
 	try {
 		let rest;
 		await check('n8n start: the editor is up with the package loaded; owner setup and sign-in through the REST API', async () => {
@@ -502,7 +525,7 @@ async function serverCases(n8n, standIn, check) {
 			const user = await rest.signIn(OWNER);
 			assert.equal(user.email, OWNER.email);
 		});
-		if (!rest) return;
+		if (!rest && !planning) return;
 
 		await check('credential test through the REST API (the dialog\'s Test button): OK with the token; an error with a wrong token and behind a redirect, which gets no token', async () => {
 			const credential = (data) => ({ id: 'gptge-credential', name: 'GPT.GE account', type: 'gptGeApi', data: { apiToken: standIn.token, baseUrl: standIn.url, ...data } });
@@ -548,8 +571,10 @@ async function serverCases(n8n, standIn, check) {
 
 		await editorCheck(n8n, standIn, baseUrl, check);
 	} finally {
-		await stopProcesses([server]);
-		if (results.includes(false)) fs.writeFileSync(path.join(n8n.artifacts, 'n8n-start.log'), server.output);
+		if (server) {
+			await stopProcesses([server]);
+			if (results.includes(false)) fs.writeFileSync(path.join(n8n.artifacts, 'n8n-start.log'), server.output);
+		}
 	}
 }
 
@@ -649,6 +674,12 @@ async function editorCheck(n8n, standIn, baseUrl, check) {
 
 /** n8n 2.x only: a rate-limited bulk run, a failed run's task list, and queue mode. */
 async function moreCases(n8n, standIn, check) {
+	if (enterGroup(`${n8n.label} CLI`)) await bulkCases(n8n, standIn, check);
+	if (enterGroup(`${n8n.label} queue`)) await queueCases(n8n, standIn, check);
+}
+
+/** 60 rows behind a rate limit, and a failed run's task list (n8n 2.x, through the CLI). */
+async function bulkCases(n8n, standIn, check) {
 	await check('60 rows with Wait for Completion behind a gateway limited to 20 requests per second: every video made once', async () => {
 		standIn.configure({ rateLimitPerSecond: 20, taskDurationMs: 2000 });
 		try {
@@ -678,7 +709,10 @@ async function moreCases(n8n, standIn, check) {
 			assert.ok(output.includes(`item ${row} → ${task.id}`), `item ${row} → ${task.id} is listed`);
 		}
 	});
+}
 
+/** Queue mode: Redis, main + worker. */
+async function queueCases(n8n, standIn, check) {
 	await check('queue mode: the worker runs a webhook workflow and the Schedule Trigger example (Redis, main + worker): the XLSX written back, a later firing pays nothing', async () => {
 		const queueEnv = n8n.env({
 			EXECUTIONS_MODE: 'queue',
@@ -761,8 +795,10 @@ async function moreCases(n8n, standIn, check) {
 async function testVersion(install, userFolder) {
 	const startedAt = Date.now();
 	const n8n = n8nUnderTest(install, userFolder);
-	console.log(`\nn8n ${n8n.label} on Node ${install.nodeVersion} (user folder ${userFolder})`);
 	const versionCheck = (name, fn) => check(n8n.label, name, fn);
+	if (planning) return versionCases(n8n, undefined, versionCheck, {});
+	if (planned.length && !planned.some((planCase) => planCase.group.startsWith(`${n8n.label} `) && selected(planCase.line))) return;
+	console.log(`\nn8n ${n8n.label} on Node ${install.nodeVersion} (user folder ${userFolder})`);
 
 	// A quota the whole suite's videos fit in (10 cents each); the low-quota case lowers it.
 	const standIn = await startStandIn({ taskDurationMs: 3000, quotaUsd: 1000 });
@@ -774,15 +810,18 @@ async function testVersion(install, userFolder) {
 		// A task for the Get Task case, made now so that it is done when the case runs.
 		const getTaskId = await createTask(standIn, { avatar_url: 'https://example.com/get-task.jpg', audio_url: 'https://example.com/get-task.mp3' });
 		await importWorkflows(n8n, workflowsFor(n8n, getTaskId));
-
-		await cliCases(n8n, standIn, versionCheck, { getTaskId });
-		await serverCases(n8n, standIn, versionCheck);
-		if (install.key === '2.x') await moreCases(n8n, standIn, versionCheck);
+		await versionCases(n8n, standIn, versionCheck, { getTaskId });
 	} finally {
 		await standIn.close();
 		standIns.splice(standIns.indexOf(standIn), 1);
 		console.log(`  n8n ${n8n.label}: ${seconds(startedAt)} s`);
 	}
+}
+
+async function versionCases(n8n, standIn, check, { getTaskId }) {
+	await cliCases(n8n, standIn, check, { getTaskId });
+	await serverCases(n8n, standIn, check);
+	if (n8n.install.key === '2.x') await moreCases(n8n, standIn, check);
 }
 
 function isRunning(pid) {
@@ -830,12 +869,13 @@ async function main() {
 	}
 	fs.writeFileSync(LOCK, String(process.pid));
 	console.log(`n8n-nodes-gptge end-to-end: n8n ${versions.map((install) => install.version).join(' and ')}; this runner on Node ${process.version}`);
-	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	fs.rmSync(SCRATCH, { recursive: true, force: true });
 	// One n8n user folder per version; its community-package folder is where the install proofs install.
 	const userFolders = Object.fromEntries(N8N_VERSIONS.map((install) => [install.key, path.join(SCRATCH, `n8n-${install.key}`)]));
 	const nodesFolders = Object.fromEntries(Object.entries(userFolders).map(([key, folder]) => [key, path.join(folder, '.n8n/nodes')]));
+	if (ONLY && !(await planCases(versions, userFolders))) return;
+	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+	fs.mkdirSync(ARTIFACTS, { recursive: true });
+	fs.rmSync(SCRATCH, { recursive: true, force: true });
 
 	const packedAt = Date.now();
 	const tarball = packPackage(ARTIFACTS);
@@ -850,6 +890,24 @@ async function main() {
 		}
 		await testVersion(install, userFolders[install.key]);
 	}
+}
+
+/**
+ * E2E_CASE: lists every case of the chosen versions without running any, then says which will
+ * run; false (an error listing the cases) when none matches.
+ */
+async function planCases(versions, userFolders) {
+	planning = true;
+	for (const install of versions) await testVersion(install, userFolders[install.key]);
+	planning = false;
+	const chosen = planned.filter((planCase) => selected(planCase.line));
+	if (chosen.length === 0) {
+		results.push(false);
+		console.log(`E2E_CASE="${process.env.E2E_CASE}" is in no case's name. The cases:\n${planned.map((planCase) => `  ${planCase.line}`).join('\n')}`);
+		return false;
+	}
+	console.log(`E2E_CASE="${process.env.E2E_CASE}": ${chosen.length} of ${planned.length} cases, after the install proofs:\n${chosen.map((planCase) => `  ${planCase.line}`).join('\n')}`);
+	return true;
 }
 
 /** Stops whatever is still running: on every exit path, including Ctrl-C. */
