@@ -285,6 +285,7 @@ const fastPolling = (node) => {
 const WORKFLOW = {
 	rows: 'gptgeExampleRows',
 	longJob: 'gptgeExampleLongJob',
+	longJobByWebhook: 'gptgeE2eLongJobByWebhook',
 	schedule: 'gptgeExampleSchedule',
 	getTask: 'gptgeE2eGetTask',
 	voices: 'gptgeE2eVoices',
@@ -310,6 +311,7 @@ function workflowsFor(n8n, getTaskId) {
 		gptGeWorkflow(WORKFLOW.voices, { rowsCode: 'return [{ json: {} }];', parameters: { resource: 'voice', operation: 'list', language: 'en' } }),
 		rowsWorkflow(WORKFLOW.redirect, sheetRows(1)),
 		stopWorkflow(),
+		longJobByWebhook(),
 	];
 	if (install.key === '2.x') {
 		workflows.push(
@@ -321,6 +323,32 @@ function workflowsFor(n8n, getTaskId) {
 	}
 	if (install.key === '1.x') workflows.push(pairedItemWorkflow());
 	return workflows;
+}
+
+// n8n keeps a Wait of less than 65 s in memory; from 65 s on it stores the execution as "waiting"
+// and its WaitTracker resumes it, also after a restart (the Wait node and wait-tracker source).
+const STORED_WAIT_SECONDS = 70;
+const LATER_WAIT_SECONDS = 15;
+const LONG_JOB_WEBHOOK = 'gptge-e2e-long-job';
+
+/**
+ * The long-job example as production starts it: a Webhook instead of its Manual Trigger, its
+ * first Wait stored (70 s instead of 2 minutes), the later ones short (15 s) to save time.
+ */
+function longJobByWebhook() {
+	const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples/long-job-wait-loop.json'), 'utf8'));
+	Object.assign(workflow, { id: WORKFLOW.longJobByWebhook, name: `${workflow.name} (e2e: started by a webhook)` });
+	const trigger = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger');
+	Object.assign(trigger, {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: '0b7e4d2a-6f1c-4e8b-9a3d-5c2f1e0d9b8a',
+		parameters: { httpMethod: 'POST', path: LONG_JOB_WEBHOOK, responseMode: 'onReceived', options: {} },
+	});
+	const wait = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.wait');
+	wait.webhookId = '7c1d9e3f-2a4b-4c6d-8e0f-1a2b3c4d5e6f';
+	Object.assign(wait.parameters, { amount: `={{ $runIndex === 0 ? ${STORED_WAIT_SECONDS} : ${LATER_WAIT_SECONDS} }}`, unit: 'seconds' });
+	return workflow;
 }
 
 /** Manual Trigger → Code (two rows) → Set reading `$('Spreadsheet rows').item.json.row`: n8n alone, no GPT.GE. */
@@ -578,6 +606,107 @@ async function serverCases(n8n, standIn, check) {
 	}
 }
 
+/** The long-job example in `n8n start`, stopped (SIGTERM) and started again while it waits. */
+async function restartCases(n8n, standIn, check) {
+	if (!enterGroup(`${n8n.label} restart`)) return;
+	await check(`example "long jobs" survives a restart: started by a webhook in n8n start, stored as waiting (Wait ${STORED_WAIT_SECONDS} s), n8n stopped (SIGTERM) and started again; the same execution resumes, Get Task says not finished, then the loop ends with the 3 videos; one create per row`, async () => {
+		await n8n.cli(n8n.install.activate(WORKFLOW.longJobByWebhook));
+		const port = n8n.install.ports.main;
+		const baseUrl = `http://127.0.0.1:${port}`;
+		const start = () => {
+			const server = n8n.start(`n8n ${n8n.label} start`, { N8N_PORT: String(port), N8N_LISTEN_ADDRESS: '127.0.0.1' });
+			processes.push(server);
+			return server;
+		};
+		const servers = [start()];
+		try {
+			await waitFor('the editor', async () => /Editor is now accessible/.test(servers[0].output));
+			const rest = await signedIn(baseUrl);
+			await longJobSurvives({
+				n8n,
+				standIn,
+				rest,
+				webhookUrl: `${baseUrl}/webhook/${LONG_JOB_WEBHOOK}`,
+				interrupt: async () => {
+					const stoppedAt = Date.now();
+					// As a service manager stops it: SIGTERM, then n8n's own graceful shutdown (30 s at most).
+					servers[0].kill('SIGTERM');
+					await waitFor('n8n to stop', async () => servers[0].exitCode !== null || servers[0].signalCode !== null, 35_000);
+					servers.push(start());
+					await waitFor('the editor after the restart', async () => /Editor is now accessible/.test(servers[1].output));
+					note(`n8n stopped and up again in ${seconds(stoppedAt)} s`);
+					await rest.signIn(OWNER);
+				},
+			});
+		} catch (error) {
+			servers.forEach((server, index) => fs.writeFileSync(path.join(n8n.artifacts, `n8n-start-restart-${index}.log`), server.output));
+			throw error;
+		} finally {
+			await stopProcesses(servers);
+		}
+	});
+}
+
+/** A REST client signed in as the owner (set up first when this n8n database has none yet). */
+async function signedIn(baseUrl) {
+	const rest = new N8nRestClient(baseUrl);
+	await rest.setUpOwner(OWNER).catch(() => {}); // already set up by an earlier case
+	await rest.signIn(OWNER);
+	return rest;
+}
+
+/**
+ * The long-job example started through its webhook: once n8n has stored it as waiting (its
+ * videos created, not one status check yet), `interrupt` (a restart, a killed worker), then the
+ * stored wait must resume the same execution. Tasks never finish until each has been checked
+ * once (that check must say "not finished", so the loop goes round), then they are done.
+ */
+async function longJobSurvives({ n8n, standIn, rest, webhookUrl, interrupt }) {
+	const workflowId = WORKFLOW.longJobByWebhook;
+	const photos = ['anna', 'bo', 'cy'].map((name) => `https://example.com/people/${name}.jpg`);
+	const since = Date.now();
+	const created = () => [...standIn.tasks.values()].filter((task) => task.submittedAt >= since && photos.includes(task.body.avatar_url));
+	const checked = () => created().filter((task) => standIn.requests.some((request) => request.method === 'GET' && request.path === `/avatar/task/${task.id}` && request.at >= since));
+	standIn.configure({ taskDurationMs: 3_600_000 });
+	try {
+		await waitFor('the long-job webhook to be registered', async () => (await (await fetch(webhookUrl)).text()).includes('make a POST request'), 60_000);
+		const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		assert.equal(response.status, 200, await response.text());
+		let waiting;
+		await waitFor('the execution to be stored as waiting', async () => {
+			waiting = (await rest.executionsOf(workflowId)).find((execution) => execution.status === 'waiting' && Date.parse(execution.startedAt) >= since - 1000);
+			return waiting !== undefined;
+		}, 60_000);
+		assert.equal(created().length, 3, 'three videos created before the wait');
+		assert.equal(checked().length, 0, 'no status check before the wait ends');
+
+		await interrupt(waiting.id);
+
+		await waitFor('each task to be checked once after the wait', async () => checked().length === 3, (STORED_WAIT_SECONDS + 90) * 1000);
+		standIn.configure({ taskDurationMs: 0 }); // done from now on: the next round finds them finished
+		let execution;
+		await waitFor('the execution to finish', async () => {
+			execution = await rest.execution(waiting.id);
+			return !['new', 'running', 'waiting'].includes(execution.status);
+		}, (LATER_WAIT_SECONDS + 60) * 1000);
+		const data = flatted.parse(execution.data);
+		fs.writeFileSync(path.join(n8n.artifacts, `execution-long-job-${waiting.id}.json`), JSON.stringify(data, null, 2));
+		assert.equal(execution.status, 'success', JSON.stringify(data.resultData.error ?? null));
+
+		const { runData } = data.resultData;
+		const firstCheck = runData['Get task'][0].data.main[0];
+		assert.deepEqual(firstCheck.map((item) => item.json.status === 'succeeded'), [false, false, false], 'the first status check said not finished');
+		assert.ok(runData['Wait 2 minutes'].length >= 2, 'the loop went round');
+		const finished = runData['Finished videos'].flatMap((run) => run.data.main[0]);
+		assert.deepEqual(finished.map((item) => [item.json.status, item.binary?.data?.mimeType]), Array(3).fill(['succeeded', 'video/mp4']));
+		assert.deepEqual(created().map((task) => task.body.avatar_url).sort(), [...photos].sort(), 'one create per row');
+		assert.deepEqual(finished.map((item) => item.json.taskId).sort(), created().map((task) => task.id).sort());
+		note(`execution ${waiting.id}: stored as waiting, resumed; Get Task ran ${runData['Get task'].length} times (first: ${firstCheck.map((item) => item.json.status).join(', ')})`);
+	} finally {
+		standIn.configure({ taskDurationMs: 3000 });
+	}
+}
+
 const STOP_POLL_SECONDS = 2;
 
 /** Webhook (answers at once, the execution goes on) → Code (the posted rows) → Generate with Wait for Completion. */
@@ -821,6 +950,7 @@ async function testVersion(install, userFolder) {
 async function versionCases(n8n, standIn, check, { getTaskId }) {
 	await cliCases(n8n, standIn, check, { getTaskId });
 	await serverCases(n8n, standIn, check);
+	await restartCases(n8n, standIn, check);
 	if (n8n.install.key === '2.x') await moreCases(n8n, standIn, check);
 }
 
