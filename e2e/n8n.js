@@ -109,10 +109,13 @@ function stopRunningCommands() {
 	return stopProcesses([...runningCommands]);
 }
 
-/** Stops processes started with startProcess: SIGTERM, then SIGKILL for any still running a second later. */
+/**
+ * Stops processes started with startProcess: SIGTERM (or the child's own `stopSignal`), then
+ * SIGKILL for any still running 5 seconds later.
+ */
 async function stopProcesses(children) {
 	const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-	for (const child of running) child.kill('SIGTERM');
+	for (const child of running) child.kill(child.stopSignal ?? 'SIGTERM');
 	await Promise.race([Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))), delay(5000)]);
 	for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }

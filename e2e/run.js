@@ -35,6 +35,7 @@ const {
 } = require('./n8n');
 const { SHEET_WORKFLOW, dataTableCase, readSheet, assertResultRows, sheetCreates, sheetFileCases, sheetWorkflows, withSheetFile } = require('./sheets');
 const flatted = require('flatted');
+const { postgresEnv, postgresMissing, postgresVersion, startPostgres } = require('./postgres');
 
 const ARTIFACTS = path.join(E2E, 'artifacts');
 // n8n user folders (and the community-package folders inside them) live outside the repo, so
@@ -43,7 +44,15 @@ const ARTIFACTS = path.join(E2E, 'artifacts');
 // which run of this checkout has it.
 const SCRATCH = path.join(os.tmpdir(), `gptge-e2e-${require('node:crypto').createHash('sha256').update(ROOT).digest('hex').slice(0, 8)}`);
 const LOCK = `${SCRATCH}.lock`;
-const QUEUE = { redisPort: 6399, mainPort: 5699, workerHealthPort: 5698, workerBrokerPort: 5689 };
+const QUEUE = {
+	redisPort: 6399,
+	postgresPort: 5439,
+	mainPort: 5699,
+	workers: [
+		{ health: 5698, broker: 5689 },
+		{ health: 5697, broker: 5688 },
+	],
+};
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-owner-password-1', firstName: 'E2E', lastName: 'Owner' };
 const EDITOR_CHECK = path.join(E2E, 'browser/editor-check.js');
 const SELECTED = process.env.E2E_N8N && process.env.E2E_N8N !== 'all' ? process.env.E2E_N8N : undefined;
@@ -51,6 +60,8 @@ const SELECTED = process.env.E2E_N8N && process.env.E2E_N8N !== 'all' ? process.
 // Every long-running process and stand-in the suite started, so every exit path can stop them.
 const processes = [];
 const standIns = [];
+// Folders removed on every exit path (the PostgreSQL cluster).
+const temporaryFolders = [];
 
 const results = [];
 let notes = [];
@@ -74,10 +85,11 @@ function enterGroup(name) {
  * Runs one case and prints it with its scope (`install` or the n8n version) and its time, then
  * the notes it made (measurements, messages seen).
  */
-async function check(scope, name, fn) {
+async function check(scope, name, fn, { setup = false } = {}) {
 	const line = `[${scope}] ${name}`;
 	if (planning) return void planned.push({ line, group });
-	if (scope !== 'install' && !selected(line)) return;
+	// A group's setup case (its n8n server up) runs whenever one of the group's cases does.
+	if (scope !== 'install' && !setup && !selected(line)) return;
 	const startedAt = Date.now();
 	notes = [];
 	try {
@@ -552,7 +564,7 @@ async function serverCases(n8n, standIn, check) {
 			await rest.setUpOwner(OWNER);
 			const user = await rest.signIn(OWNER);
 			assert.equal(user.email, OWNER.email);
-		});
+		}, { setup: true });
 		if (!rest && !planning) return;
 
 		await check('credential test through the REST API (the dialog\'s Test button): OK with the token; an error with a wrong token and behind a redirect, which gets no token', async () => {
@@ -680,7 +692,7 @@ async function longJobSurvives({ n8n, standIn, rest, webhookUrl, interrupt }) {
 		assert.equal(created().length, 3, 'three videos created before the wait');
 		assert.equal(checked().length, 0, 'no status check before the wait ends');
 
-		await interrupt(waiting.id);
+		const afterwards = await interrupt(waiting.id);
 
 		await waitFor('each task to be checked once after the wait', async () => checked().length === 3, (STORED_WAIT_SECONDS + 90) * 1000);
 		standIn.configure({ taskDurationMs: 0 }); // done from now on: the next round finds them finished
@@ -701,6 +713,7 @@ async function longJobSurvives({ n8n, standIn, rest, webhookUrl, interrupt }) {
 		assert.deepEqual(finished.map((item) => [item.json.status, item.binary?.data?.mimeType]), Array(3).fill(['succeeded', 'video/mp4']));
 		assert.deepEqual(created().map((task) => task.body.avatar_url).sort(), [...photos].sort(), 'one create per row');
 		assert.deepEqual(finished.map((item) => item.json.taskId).sort(), created().map((task) => task.id).sort());
+		afterwards?.();
 		note(`execution ${waiting.id}: stored as waiting, resumed; Get Task ran ${runData['Get task'].length} times (first: ${firstCheck.map((item) => item.json.status).join(', ')})`);
 	} finally {
 		standIn.configure({ taskDurationMs: 3000 });
@@ -840,47 +853,69 @@ async function bulkCases(n8n, standIn, check) {
 	});
 }
 
-/** Queue mode: Redis, main + worker. */
+/**
+ * Queue mode as production runs it: PostgreSQL (n8n advises it for queue mode; SQLite is not
+ * recommended there) and Redis on loopback, n8n main + two workers, the workflows imported into
+ * PostgreSQL. A webhook workflow, the Schedule Trigger example, and the long-job example with the
+ * worker that started it killed (SIGKILL) while it waits.
+ */
 async function queueCases(n8n, standIn, check) {
-	await check('queue mode: the worker runs a webhook workflow and the Schedule Trigger example (Redis, main + worker): the XLSX written back, a later firing pays nothing', async () => {
-		const queueEnv = n8n.env({
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(QUEUE.redisPort),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_PORT: String(QUEUE.mainPort),
-		});
-		await n8n.cli(n8n.install.activate(WORKFLOW.queueWebhook));
-		// `n8n execute` cannot start a Schedule Trigger: the schedule example runs published.
-		await n8n.cli(n8n.install.activate(WORKFLOW.schedule));
-		const xlsx = path.join(n8n.files, 'avatar-sheet.xlsx');
-		fs.copyFileSync(path.join(ROOT, 'examples/sheets/avatar-sheet.xlsx'), xlsx);
-		const createsBefore = sheetCreates(standIn);
+	const dbEnv = postgresEnv(QUEUE.postgresPort);
+	const queueEnv = n8n.env({
+		...dbEnv,
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(QUEUE.redisPort),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(QUEUE.mainPort),
+	});
+	const mainUrl = `http://127.0.0.1:${QUEUE.mainPort}`;
+	const postgresFolder = path.join(SCRATCH, 'postgres');
+	const queueProcesses = [];
+	let main;
+	let workers = [];
+	let rest;
+	const finishedRuns = () => workers.reduce((count, worker) => count + (worker.output.match(/Worker finished execution/gi) ?? []).length, 0);
+	const xlsx = path.join(n8n.files, 'avatar-sheet.xlsx');
+	try {
+		await check(`queue mode on PostgreSQL ${postgresVersion()} and Redis (loopback): the credential and workflows imported into PostgreSQL, n8n main + 2 workers up`, async () => {
+			temporaryFolders.push(postgresFolder);
+			const started = (child) => (processes.push(child), queueProcesses.push(child), child);
+			started(await startPostgres(postgresFolder, QUEUE.postgresPort));
+			started(startProcess('redis', 'redis-server', ['--port', String(QUEUE.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env));
+			// The same user folder (package, encryption key) with PostgreSQL as its database.
+			await n8n.cli(['import:credentials', `--input=${path.join(n8n.artifacts, 'credentials.json')}`], dbEnv);
+			await n8n.cli(['import:workflow', '--separate', `--input=${path.join(n8n.artifacts, 'workflows')}`], dbEnv);
+			for (const id of [WORKFLOW.queueWebhook, WORKFLOW.schedule, WORKFLOW.longJobByWebhook]) await n8n.cli(n8n.install.activate(id), dbEnv);
+			// `n8n execute` cannot start a Schedule Trigger: the schedule example runs published, on this XLSX.
+			fs.copyFileSync(path.join(ROOT, 'examples/sheets/avatar-sheet.xlsx'), xlsx);
 
-		const queueProcesses = [
-			startProcess('redis', 'redis-server', ['--port', String(QUEUE.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], process.env),
-			startProcess('n8n main', n8n.install.node, [n8n.install.bin, 'start'], queueEnv),
-			startProcess('n8n worker', n8n.install.node, [n8n.install.bin, 'worker', '--concurrency=5'], {
-				...queueEnv,
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(QUEUE.workerHealthPort),
-				N8N_RUNNERS_BROKER_PORT: String(QUEUE.workerBrokerPort),
-			}),
-		];
-		processes.push(...queueProcesses);
-		const [, main, worker] = queueProcesses;
-		try {
+			main = started(startProcess('n8n main', n8n.install.node, [n8n.install.bin, 'start'], queueEnv));
+			workers = QUEUE.workers.map((ports, index) =>
+				started(
+					startProcess(`n8n worker ${index + 1}`, n8n.install.node, [n8n.install.bin, 'worker', '--concurrency=5'], {
+						...queueEnv,
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(ports.health),
+						N8N_RUNNERS_BROKER_PORT: String(ports.broker),
+					}),
+				),
+			);
 			// /healthz answers before workflows are activated and webhooks mounted; this line comes after.
 			await waitFor('n8n main', async () => /Editor is now accessible/.test(main.output));
-			await waitFor('n8n worker', healthy(QUEUE.workerHealthPort));
+			for (const ports of QUEUE.workers) await waitFor('n8n worker', healthy(ports.health));
+			rest = await signedIn(mainUrl);
+		}, { setup: true });
+		if (!rest && !planning) return;
 
+		await check('queue mode: a worker runs a webhook workflow (Generate with Wait for Completion + Download Video), answered with the videos', async () => {
 			// Workflows are activated a little after the editor is up. A GET on the POST-only webhook
 			// names POST once the webhook is registered, without starting the workflow.
 			await waitFor('the webhook to be registered', async () =>
-				(await (await fetch(`http://127.0.0.1:${QUEUE.mainPort}/webhook/gptge-e2e`)).text()).includes('make a POST request'), 60_000);
-
+				(await (await fetch(`${mainUrl}/webhook/gptge-e2e`)).text()).includes('make a POST request'), 60_000);
+			const runsBefore = finishedRuns();
 			const rows = [1, 2].map((row) => ({ row, photo: `https://example.com/q/${row}.jpg`, speech: `https://example.com/q/${row}.mp3` }));
-			const response = await fetch(`http://127.0.0.1:${QUEUE.mainPort}/webhook/gptge-e2e`, {
+			const response = await fetch(`${mainUrl}/webhook/gptge-e2e`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
 				body: JSON.stringify({ rows }),
@@ -889,10 +924,11 @@ async function queueCases(n8n, standIn, check) {
 			assert.equal(response.status, 200, text);
 			const items = JSON.parse(text);
 			assert.deepEqual(items.map((item) => [item.row, item.status, item.fileName]), rows.map((row, index) => [row.row, 'succeeded', `${items[index].taskId}.mp4`]));
-			await waitFor('the worker to log the execution', async () => /Worker finished execution/i.test(worker.output), 15_000);
+			await waitFor('a worker to log the execution', async () => finishedRuns() > runsBefore, 15_000);
+		});
 
-			// The Schedule Trigger example, fired by the main instance and run by the worker: the XLSX written back.
-			const finishedRuns = () => (worker.output.match(/Worker finished execution/gi) ?? []).length;
+		await check('queue mode: the Schedule Trigger example, fired by the main instance, run by the workers: the XLSX written back, a later firing pays nothing', async () => {
+			const createsBefore = sheetCreates(standIn);
 			const resultsWritten = () => {
 				try {
 					return readSheet(xlsx).rows.every((row) => ['succeeded', 'failed'].includes(row.status));
@@ -911,13 +947,40 @@ async function queueCases(n8n, standIn, check) {
 			await waitFor('the next scheduled run to finish', async () => finishedRuns() > runsSoFar && resultsWritten(), 60_000);
 			assert.equal(sheetCreates(standIn) - createsBefore, 9, 'the later firing created nothing');
 			assertResultRows(readSheet(xlsx).rows, standIn);
-		} catch (error) {
-			for (const child of queueProcesses) fs.writeFileSync(path.join(n8n.artifacts, `${child.name.replace(/\W+/g, '-')}.log`), child.output);
-			throw error;
-		} finally {
-			await stopProcesses(queueProcesses.reverse());
+		});
+		// The schedule off again (the editor's Unpublish), its last run ended: the next case's
+		// tasks take an hour, which would make its firings wait too.
+		if (!planning) {
+			await rest.request('POST', `/workflows/${WORKFLOW.schedule}/deactivate`, {}).catch((error) => console.log(`      (unpublishing the schedule example failed: ${error.message})`));
+			await waitFor('the scheduled runs to end', async () => (await rest.executionsOf(WORKFLOW.schedule)).every((execution) => !['new', 'running'].includes(execution.status)), 60_000).catch(() => {});
 		}
-	});
+
+		await check(`queue mode: example "long jobs" survives its worker: started by a webhook, stored as waiting (Wait ${STORED_WAIT_SECONDS} s), the worker that started it killed (SIGKILL); the other worker resumes the same execution, Get Task says not finished, the loop ends with the 3 videos; one create per row`, async () => {
+			await longJobSurvives({
+				n8n,
+				standIn,
+				rest,
+				webhookUrl: `${mainUrl}/webhook/${LONG_JOB_WEBHOOK}`,
+				interrupt: async (executionId) => {
+					const startedIt = new RegExp(`Worker started execution ${executionId} `);
+					const victim = workers.find((worker) => startedIt.test(worker.output));
+					assert.ok(victim, `a worker logged that it started execution ${executionId}`);
+					victim.kill('SIGKILL');
+					await waitFor('the worker to die', async () => victim.signalCode !== null, 5000);
+					const survivor = workers.find((worker) => worker !== victim);
+					const resumed = new RegExp(`Worker (started|finished) execution ${executionId} `, 'g');
+					note(`${victim.name} killed while execution ${executionId} waited`);
+					return () => assert.ok((survivor.output.match(resumed) ?? []).length >= 1, `${survivor.name} ran the resumed execution`);
+				},
+			});
+		});
+	} finally {
+		if (results.includes(false)) for (const child of queueProcesses) fs.writeFileSync(path.join(n8n.artifacts, `queue-${child.name.replace(/\W+/g, '-')}.log`), child.output);
+		// n8n first (it lets go of the database and Redis), then PostgreSQL and Redis; then the cluster's files.
+		await stopProcesses(queueProcesses.filter((child) => child.name.startsWith('n8n')));
+		await stopProcesses(queueProcesses);
+		fs.rmSync(postgresFolder, { recursive: true, force: true });
+	}
 }
 
 /** Every case for one n8n version, with the package loaded from `userFolder/.n8n/nodes`. */
@@ -973,7 +1036,12 @@ async function missingPrerequisites(versions) {
 		[install.ports.broker, `n8n ${install.version}'s task runner broker`],
 	]);
 	if (versions.some((install) => install.key === '2.x')) {
-		ports.push([QUEUE.redisPort, 'redis (queue mode)'], [QUEUE.mainPort, 'n8n main (queue mode)'], [QUEUE.workerHealthPort, 'n8n worker health (queue mode)'], [QUEUE.workerBrokerPort, "n8n worker's task runner broker"]);
+		ports.push([QUEUE.redisPort, 'redis (queue mode)'], [QUEUE.postgresPort, 'PostgreSQL (queue mode)'], [QUEUE.mainPort, 'n8n main (queue mode)']);
+		for (const [index, worker] of QUEUE.workers.entries()) {
+			ports.push([worker.health, `n8n worker ${index + 1} health (queue mode)`], [worker.broker, `n8n worker ${index + 1}'s task runner broker`]);
+		}
+		const postgres = postgresMissing();
+		if (postgres) missing.push(postgres);
 	}
 	const holder = fs.existsSync(LOCK) ? Number(fs.readFileSync(LOCK, 'utf8')) : undefined;
 	if (holder && holder !== process.pid && isRunning(holder)) missing.push(`another e2e run of this checkout (process ${holder}) is running`);
@@ -1044,6 +1112,7 @@ async function planCases(versions, userFolders) {
 async function cleanUp() {
 	await Promise.all([stopProcesses(processes), stopRunningCommands()]);
 	await Promise.all(standIns.map((standIn) => standIn.close()));
+	for (const folder of temporaryFolders) fs.rmSync(folder, { recursive: true, force: true });
 	if (fs.existsSync(LOCK) && Number(fs.readFileSync(LOCK, 'utf8')) === process.pid) fs.rmSync(LOCK);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
