@@ -104,9 +104,31 @@ function startProcess(name, command, args, env) {
 	return child;
 }
 
+/**
+ * Counts a command started otherwise (e.g. detached, to be killed as a crash would) among the
+ * running commands, so a stopped suite stops it too. `group`: it leads its own process group,
+ * which is stopped whole (n8n with its task runner).
+ */
+function trackCommand(child, { group = false } = {}) {
+	child.group = group;
+	runningCommands.add(child);
+	child.on('exit', () => runningCommands.delete(child));
+	return child;
+}
+
 /** Stops the n8n CLI commands still running (see runN8n). */
 function stopRunningCommands() {
 	return stopProcesses([...runningCommands]);
+}
+
+/** Sends `signal` to a child, or to its whole process group when it leads one; quiet if gone. */
+function signalChild(child, signal) {
+	try {
+		if (child.group) process.kill(-child.pid, signal);
+		else child.kill(signal);
+	} catch {
+		// already gone
+	}
 }
 
 /**
@@ -115,9 +137,11 @@ function stopRunningCommands() {
  */
 async function stopProcesses(children) {
 	const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
-	for (const child of running) child.kill(child.stopSignal ?? 'SIGTERM');
+	for (const child of running) signalChild(child, child.stopSignal ?? 'SIGTERM');
 	await Promise.race([Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))), delay(5000)]);
-	for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	for (const child of running) if (child.exitCode === null && child.signalCode === null) signalChild(child, 'SIGKILL');
+	// A group may outlive its leader (a task runner): end it too.
+	for (const child of children) if (child.group) signalChild(child, 'SIGKILL');
 }
 
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -267,6 +291,7 @@ module.exports = {
 	startProcess,
 	stopProcesses,
 	stopRunningCommands,
+	trackCommand,
 	userNpmInstall,
 	waitFor,
 };

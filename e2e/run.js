@@ -36,6 +36,7 @@ const {
 const { SHEET_WORKFLOW, dataTableCase, readSheet, assertResultRows, sheetCreates, sheetFileCases, sheetWorkflows, withSheetFile } = require('./sheets');
 const flatted = require('flatted');
 const { postgresEnv, postgresMissing, postgresVersion, startPostgres } = require('./postgres');
+const { KILL_TEST_START_PORTS, killCases } = require('./kill-test');
 
 const ARTIFACTS = path.join(E2E, 'artifacts');
 // n8n user folders (and the community-package folders inside them) live outside the repo, so
@@ -55,6 +56,8 @@ const QUEUE = {
 };
 const OWNER = { email: 'e2e-owner@example.com', password: 'E2e-owner-password-1', firstName: 'E2E', lastName: 'Owner' };
 const EDITOR_CHECK = path.join(E2E, 'browser/editor-check.js');
+// Set in the suites the kill test starts (and stops): they run under their parent's lock.
+const KILL_TEST_CHILD = process.env.E2E_KILL_TEST === 'child';
 const SELECTED = process.env.E2E_N8N && process.env.E2E_N8N !== 'all' ? process.env.E2E_N8N : undefined;
 
 // Every long-running process and stand-in the suite started, so every exit path can stop them.
@@ -1042,9 +1045,11 @@ async function missingPrerequisites(versions) {
 		}
 		const postgres = postgresMissing();
 		if (postgres) missing.push(postgres);
+		if (!KILL_TEST_CHILD) for (const port of KILL_TEST_START_PORTS) ports.push([port, 'npm start in the kill test']);
 	}
 	const holder = fs.existsSync(LOCK) ? Number(fs.readFileSync(LOCK, 'utf8')) : undefined;
-	if (holder && holder !== process.pid && isRunning(holder)) missing.push(`another e2e run of this checkout (process ${holder}) is running`);
+	const parentHolds = KILL_TEST_CHILD && holder === process.ppid;
+	if (holder && holder !== process.pid && !parentHolds && isRunning(holder)) missing.push(`another e2e run of this checkout (process ${holder}) is running`);
 	for (const [port, what] of ports) {
 		const free = await new Promise((resolve) => {
 			const server = require('node:net').createServer();
@@ -1065,12 +1070,13 @@ async function main() {
 		console.log(`The e2e suite cannot run on this machine yet:\n${missing.map((line) => `  - ${line}`).join('\n')}`);
 		return;
 	}
-	fs.writeFileSync(LOCK, String(process.pid));
+	if (!KILL_TEST_CHILD) fs.writeFileSync(LOCK, String(process.pid));
 	console.log(`n8n-nodes-gptge end-to-end: n8n ${versions.map((install) => install.version).join(' and ')}; this runner on Node ${process.version}`);
 	// One n8n user folder per version; its community-package folder is where the install proofs install.
 	const userFolders = Object.fromEntries(N8N_VERSIONS.map((install) => [install.key, path.join(SCRATCH, `n8n-${install.key}`)]));
 	const nodesFolders = Object.fromEntries(Object.entries(userFolders).map(([key, folder]) => [key, path.join(folder, '.n8n/nodes')]));
 	if (ONLY && !(await planCases(versions, userFolders))) return;
+	await killTests(versions);
 	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
 	fs.rmSync(SCRATCH, { recursive: true, force: true });
@@ -1091,11 +1097,24 @@ async function main() {
 }
 
 /**
+ * The kill test (e2e/kill-test.js), first: the suite and `npm start` started as children and
+ * stopped mid-run leave no process and no port behind. Needs n8n 2.x; not in its own children.
+ */
+async function killTests(versions) {
+	const n8n2 = versions.find((install) => install.key === '2.x');
+	if (KILL_TEST_CHILD || !n8n2 || !enterGroup('kill test')) return;
+	if (!planning) console.log('\nStopped mid-run, nothing left behind (e2e/kill-test.js)');
+	const suitePorts = [n8n2.ports.main, n8n2.ports.broker, QUEUE.redisPort, QUEUE.postgresPort, QUEUE.mainPort, ...QUEUE.workers.flatMap((worker) => [worker.health, worker.broker])];
+	await killCases({ check: (name, fn) => check('kill', name, fn), note, suitePorts, scratch: SCRATCH });
+}
+
+/**
  * E2E_CASE: lists every case of the chosen versions without running any, then says which will
  * run; false (an error listing the cases) when none matches.
  */
 async function planCases(versions, userFolders) {
 	planning = true;
+	await killTests(versions);
 	for (const install of versions) await testVersion(install, userFolders[install.key]);
 	planning = false;
 	const chosen = planned.filter((planCase) => selected(planCase.line));

@@ -6,7 +6,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const XLSX = require('@e965/xlsx');
-const { ROOT, waitFor } = require('./n8n');
+const { ROOT, trackCommand, waitFor } = require('./n8n');
 
 const SHEETS = path.join(ROOT, 'examples/sheets');
 const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'taskId', 'status', 'videoUrl', 'error'];
@@ -128,7 +128,8 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 		const created = () => [...standIn.tasks.values()].filter((task) => task.body.avatar_url.startsWith('https://example.com/people/')).slice(createsBefore);
 		standIn.configure({ taskDurationMs: 3_600_000 });
 		// Its own process group, so the kill takes n8n's task runner with it, as a crash would.
-		const child = spawn(n8n.install.node, [n8n.install.bin, 'execute', `--id=${WORKFLOW.sheetFile}`], { env: n8n.env(engine), detached: true, stdio: 'ignore' });
+		// Tracked, so a suite stopped meanwhile stops it too.
+		const child = trackCommand(spawn(n8n.install.node, [n8n.install.bin, 'execute', `--id=${WORKFLOW.sheetFile}`], { env: n8n.env(engine), detached: true, stdio: 'ignore' }), { group: true });
 		try {
 			// Waiting: a status check seen for each of the 9 tasks.
 			await waitFor('the example to wait for its 9 tasks', async () => {

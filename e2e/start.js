@@ -16,7 +16,8 @@ const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n } = requi
 
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
-const USER_FOLDER = path.join(E2E, '.n8n-local'); // kept between starts: your account and edits stay
+// Kept between starts: your account and edits stay. (The e2e suite's kill test uses its own.)
+const USER_FOLDER = process.env.GPTGE_START_USER_FOLDER || path.join(E2E, '.n8n-local');
 // The sheet examples' files: the folder Read/Write Files from Disk may use (kept between starts).
 const FILES = path.join(USER_FOLDER, 'files');
 // Which examples this user folder has had imported: each is imported once, so edits stay.
