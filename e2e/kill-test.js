@@ -57,6 +57,7 @@ async function busyPorts(ports) {
 function startChild(marker, command, args, env) {
 	const child = spawn(command, args, { cwd: E2E, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.marker = marker;
+	child.graceMs = 45_000; // a stopped suite first stops what it started
 	child.output = '';
 	child.stdout.on('data', (chunk) => (child.output += chunk));
 	child.stderr.on('data', (chunk) => (child.output += chunk));
@@ -94,10 +95,10 @@ async function stopAndLookAround(child, { signal, wholeGroup, marker, ports, wit
  * The kill test's cases. `suitePorts`: every port the suite (n8n 2.x and queue mode) listens on;
  * `scratch`: the suite's scratch folder (n8n user folders, the PostgreSQL cluster).
  */
-async function killCases({ check, note, suitePorts, scratch }) {
+async function killCases({ check, note, suitePorts, scratch, track }) {
 	const suite = (env) => startChild(scratch, process.execPath, [path.join(E2E, 'run.js')], { ...process.env, E2E_N8N: '2.x', E2E_KILL_TEST: 'child', ...env });
 	const children = [];
-	const started = (child) => (children.push(child), child);
+	const started = (child) => (children.push(child), track(child), child);
 	try {
 		await check('e2e suite stopped with SIGTERM (to its process alone, as `kill` does) while the sheet case\'s detached `n8n execute` runs: it ends, no process of it is left (its group, anything naming its scratch folder), its ports are free', async () => {
 			const child = started(suite({ E2E_CASE: 'n8n killed (SIGKILL) while the sheet example waits' }));

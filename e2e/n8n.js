@@ -78,7 +78,17 @@ const n8nEnv = (userFolder, extra = {}) => ({
 /** n8n CLI commands still running, so a suite that is stopped can stop them too. */
 const runningCommands = new Set();
 
+// Once a stop has begun, nothing new may start: the stop has already collected what runs, and
+// the cases go on running until the process exits.
+let refusing = false;
+/** Called first by a suite that is stopping. */
+function refuseNewProcesses() {
+	refusing = true;
+}
+const refused = (what) => new Error(`not started (${what}): the suite is stopping`);
+
 function runN8n(args, env, install = N8N_2) {
+	if (refusing) return Promise.reject(refused(`n8n ${args[0]}`));
 	return new Promise((resolve, reject) => {
 		const child = spawn(install.node, [install.bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 		runningCommands.add(child);
@@ -96,6 +106,7 @@ function runN8n(args, env, install = N8N_2) {
 
 /** A long-running process (n8n start, redis) whose output is kept for the failure logs. */
 function startProcess(name, command, args, env) {
+	if (refusing) throw refused(name);
 	const child = spawn(command, args, { env, cwd: E2E, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.output = '';
 	child.stdout.on('data', (chunk) => (child.output += chunk));
@@ -111,6 +122,7 @@ function startProcess(name, command, args, env) {
  */
 function trackCommand(child, { group = false } = {}) {
 	child.group = group;
+	if (refusing) signalChild(child, 'SIGKILL');
 	runningCommands.add(child);
 	child.on('exit', () => runningCommands.delete(child));
 	return child;
@@ -133,12 +145,13 @@ function signalChild(child, signal) {
 
 /**
  * Stops processes started with startProcess: SIGTERM (or the child's own `stopSignal`), then
- * SIGKILL for any still running 5 seconds later.
+ * SIGKILL for any still running 5 seconds (or the longest child's own `graceMs`) later.
  */
 async function stopProcesses(children) {
 	const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
 	for (const child of running) signalChild(child, child.stopSignal ?? 'SIGTERM');
-	await Promise.race([Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))), delay(5000)]);
+	const graceMs = Math.max(5000, ...running.map((child) => child.graceMs ?? 0));
+	await Promise.race([Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))), delay(graceMs)]);
 	for (const child of running) if (child.exitCode === null && child.signalCode === null) signalChild(child, 'SIGKILL');
 	// A group may outlive its leader (a task runner): end it too.
 	for (const child of children) if (child.group) signalChild(child, 'SIGKILL');
@@ -204,7 +217,7 @@ function stockNpmEnv(nodeBinFolder) {
 function userNpmInstall(folder, nodeBinFolder, args) {
 	return new Promise((resolve) => {
 		const startedAt = Date.now();
-		const child = spawn('npm', ['install', ...args], { cwd: folder, env: stockNpmEnv(nodeBinFolder), stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = trackCommand(spawn('npm', ['install', ...args], { cwd: folder, env: stockNpmEnv(nodeBinFolder), stdio: ['ignore', 'pipe', 'pipe'] }));
 		let output = '';
 		child.stdout.on('data', (chunk) => (output += chunk));
 		child.stderr.on('data', (chunk) => (output += chunk));
@@ -287,6 +300,7 @@ module.exports = {
 	installPackedPackage,
 	n8nEnv,
 	packPackage,
+	refuseNewProcesses,
 	runN8n,
 	startProcess,
 	stopProcesses,

@@ -26,6 +26,7 @@ const {
 	gptGeCredential,
 	n8nEnv,
 	packPackage,
+	refuseNewProcesses,
 	runN8n,
 	startProcess,
 	stopProcesses,
@@ -878,6 +879,8 @@ async function queueCases(n8n, standIn, check) {
 	let main;
 	let workers = [];
 	let rest;
+	// The schedule fires from the moment main is up: what the sheet had cost before that.
+	let sheetCreatesBefore;
 	const finishedRuns = () => workers.reduce((count, worker) => count + (worker.output.match(/Worker finished execution/gi) ?? []).length, 0);
 	const xlsx = path.join(n8n.files, 'avatar-sheet.xlsx');
 	try {
@@ -892,6 +895,7 @@ async function queueCases(n8n, standIn, check) {
 			for (const id of [WORKFLOW.queueWebhook, WORKFLOW.schedule, WORKFLOW.longJobByWebhook]) await n8n.cli(n8n.install.activate(id), dbEnv);
 			// `n8n execute` cannot start a Schedule Trigger: the schedule example runs published, on this XLSX.
 			fs.copyFileSync(path.join(ROOT, 'examples/sheets/avatar-sheet.xlsx'), xlsx);
+			sheetCreatesBefore = sheetCreates(standIn);
 
 			main = started(startProcess('n8n main', n8n.install.node, [n8n.install.bin, 'start'], queueEnv));
 			workers = QUEUE.workers.map((ports, index) =>
@@ -931,7 +935,7 @@ async function queueCases(n8n, standIn, check) {
 		});
 
 		await check('queue mode: the Schedule Trigger example, fired by the main instance, run by the workers: the XLSX written back, a later firing pays nothing', async () => {
-			const createsBefore = sheetCreates(standIn);
+			const createsBefore = sheetCreatesBefore;
 			const resultsWritten = () => {
 				try {
 					return readSheet(xlsx).rows.every((row) => ['succeeded', 'failed'].includes(row.status));
@@ -1105,7 +1109,8 @@ async function killTests(versions) {
 	if (KILL_TEST_CHILD || !n8n2 || !enterGroup('kill test')) return;
 	if (!planning) console.log('\nStopped mid-run, nothing left behind (e2e/kill-test.js)');
 	const suitePorts = [n8n2.ports.main, n8n2.ports.broker, QUEUE.redisPort, QUEUE.postgresPort, QUEUE.mainPort, ...QUEUE.workers.flatMap((worker) => [worker.health, worker.broker])];
-	await killCases({ check: (name, fn) => check('kill', name, fn), note, suitePorts, scratch: SCRATCH });
+	// Its children are stopped with the suite's own processes if the suite is stopped meanwhile.
+	await killCases({ check: (name, fn) => check('kill', name, fn), note, suitePorts, scratch: SCRATCH, track: (child) => processes.push(child) });
 }
 
 /**
@@ -1136,6 +1141,7 @@ async function cleanUp() {
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.once(signal, () => {
+		refuseNewProcesses();
 		console.log(`\n${signal}: stopping n8n and the stand-in`);
 		cleanUp().finally(() => process.exit(130));
 	});
