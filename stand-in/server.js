@@ -149,6 +149,7 @@ const ENV_OPTIONS = [
 	['STAND_IN_TASK_FAULT_RATE', 'taskQueryFaultRate', toNumber],
 	['STAND_IN_SEED', 'randomSeed', toNumber],
 	['STAND_IN_QUOTA_USD', 'quotaUsd', toNumber],
+	['STAND_IN_MAX_UPLOAD_MB', 'maxUploadBytes', (text) => Math.round(toNumber(text) * 1024 * 1024)],
 ];
 
 /** The startStandIn options set in `env` (unset or empty variables are left out); throws on a bad value. */
