@@ -78,7 +78,7 @@ export async function binaryFileOf(
 /** The largest upload Options → Max Upload Size allows, in bytes. */
 export function maxUploadBytes(megabytes: unknown): number {
 	const value = typeof megabytes === 'number' && megabytes > 0 ? megabytes : DEFAULT_MAX_UPLOAD_MB;
-	return value * BYTES_PER_MB;
+	return Math.floor(value * BYTES_PER_MB);
 }
 
 /** A size as people read it: 1.5 MB, 820 KB, 12 bytes. */
