@@ -59,6 +59,12 @@ export function recordTaskStatus(
 	if (entry?.taskId === taskId) Object.assign(entry, { status, videoUrl });
 }
 
+/** The task this item resumed (Existing Task ID), if it resumed one. */
+export function resumedTaskOf(context: IExecuteSingleFunctions): string | undefined {
+	const task = ledgerOf(context)?.tasks.get(context.getItemIndex());
+	return task?.resumed ? task.taskId : undefined;
+}
+
 /** The task this item created or resumed, if any. */
 export function taskOfItem(context: IExecuteSingleFunctions): string | undefined {
 	return ledgerOf(context)?.tasks.get(context.getItemIndex())?.taskId;

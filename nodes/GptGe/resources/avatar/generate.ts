@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { taskIdOf } from '../../shared/apiResponse';
 import { binaryFileOf, maxUploadBytes, uploadFile } from '../../shared/files';
-import { recordCreatedTask, recordResumedTask, recordUpload, uploadsOfItem } from '../../shared/ledger';
+import { recordCreatedTask, recordResumedTask, recordUpload, resumedTaskOf, uploadsOfItem } from '../../shared/ledger';
 import { summarizeTask, taskIdOfPath } from '../../shared/task';
 import { routedThroughDoor, type RoutedRequest } from '../../shared/transport';
 import {
@@ -364,7 +364,8 @@ async function toTaskItem(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const resumedTaskId = String(this.getNodeParameter('options.existingTaskId', '') ?? '').trim();
+	// Noted by resumeExistingTask when it made the row's request a status query.
+	const resumedTaskId = resumedTaskOf(this);
 	if (resumedTaskId) {
 		const summary = summarizeTask(resumedTaskId, (response.body as IDataObject).data);
 		return [{ json: { ...summary, resumed: true }, pairedItem: { item: this.getItemIndex() } }];
