@@ -24,26 +24,6 @@
 //
 // Node flags: the measuring children are started with --expose-gc by this script.
 //
-// The stand-in decodes every request body as UTF-8 before it looks at it (stand-in/server.js,
-// handleApiRequest: bodyBytes.toString('utf8')). For binary uploads that costs it ~40 ms of CPU
-// per MB, so one stand-in process takes files at ~20 MB/s and serializes concurrent uploads. Both
-// parts therefore run twice: against the stand-in as it is, and against the same stand-in
-// started with this file as a preload (BENCH_STAND_IN_PRELOAD=1) that skips decoding multipart
-// bodies it never reads as text, to show what the node itself does. The default-mode contrast
-// runs once.
-if (process.env.BENCH_STAND_IN_PRELOAD === '1' && require.main !== module) skipUtf8OfMultipartBodies();
-
-/** In the stand-in's process: `buffer.toString('utf8')` of a large multipart body gives ''. */
-function skipUtf8OfMultipartBodies() {
-	const toString = Buffer.prototype.toString;
-	Buffer.prototype.toString = function (encoding, ...rest) {
-		const whole = rest.length === 0 && (encoding === undefined || encoding === 'utf8' || encoding === 'utf-8');
-		// A multipart body starts with its delimiter, "--"; the stand-in parses those from the bytes.
-		if (whole && this.length > 1024 * 1024 && this[0] === 0x2d && this[1] === 0x2d) return '';
-		return toString.call(this, encoding, ...rest);
-	};
-}
-
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -373,14 +353,10 @@ async function throughputCase() {
 // ---------------------------------------------------------------------------------------------
 // Parent
 
-/**
- * Starts the stand-in (`node stand-in/server.js`) in a child; resolves once it listens. With
- * `skipUtf8`, this file is preloaded into it (see skipUtf8OfMultipartBodies).
- */
-function startStandInChild({ skipUtf8 = false } = {}) {
+/** Starts the stand-in (`node stand-in/server.js`) in a child; resolves once it listens. */
+function startStandInChild() {
 	return new Promise((resolve, reject) => {
-		const preload = skipUtf8 ? ['--require', __filename] : [];
-		const child = spawn(process.execPath, [...preload, path.join(__dirname, '../stand-in/server.js')], {
+		const child = spawn(process.execPath, [path.join(__dirname, '../stand-in/server.js')], {
 			env: {
 				...process.env,
 				STAND_IN_PORT: String(apiPort),
@@ -388,7 +364,6 @@ function startStandInChild({ skipUtf8 = false } = {}) {
 				STAND_IN_TOKEN: TOKEN,
 				STAND_IN_TASK_SECONDS: '3',
 				STAND_IN_MAX_UPLOAD_MB: '300',
-				BENCH_STAND_IN_PRELOAD: skipUtf8 ? '1' : '',
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -513,11 +488,11 @@ async function main() {
 		const stored = await storedBinary(fs.createReadStream(bigFile), { fileName: 'big.mp4', mimeType: 'video/mp4' });
 		store = (await filesystemBinaryData()).config.localStoragePath;
 
-		for (const skipUtf8 of [false, true]) {
-			standIn = await startStandInChild({ skipUtf8 });
+		{
+			standIn = await startStandInChild();
 			const childEnv = { BENCH_STAND_IN_PID: String(standIn.pid) };
-			const variant = skipUtf8 ? 'stand-in without UTF-8 decode of uploads' : 'stand-in as it is';
-			console.log(`\n=== ${variant}: child process ${standIn.pid}, ${API}, CDN http://localhost:${cdnPort}, max upload 300 MB${skipUtf8 ? ', preloaded with skipUtf8OfMultipartBodies' : ''}`);
+			const variant = 'stand-in';
+			console.log(`\n=== ${variant}: child process ${standIn.pid}, ${API}, CDN http://localhost:${cdnPort}, max upload 300 MB`);
 
 			// 1. Memory, filesystem mode.
 			const filesystem = await runChild({ ...childEnv, BENCH_PART: 'filesystem', BENCH_STORE: store, BENCH_BINARY: JSON.stringify(stored) });
@@ -527,12 +502,11 @@ async function main() {
 			const fsReceived = filesystem.uploads.length === 1 && fsUpload.bytes === expected.bytes && fsUpload.sha256 === expected.sha256;
 			if (fsIncrease > RSS_TARGET_MB) failures.push(`${variant}, filesystem mode: RSS rose ${fsIncrease.toFixed(1)} MB (> ${RSS_TARGET_MB} MB)`);
 			if (!fsReceived) failures.push(`${variant}, filesystem mode: the stand-in did not receive exactly the file`);
-			summary.push([`${variant}`, '', '']);
 			summary.push([`  ${uploadMb} MB File → Upload, filesystem mode: peak RSS − baseline`, `${fsIncrease.toFixed(1)} MB`, fsIncrease <= RSS_TARGET_MB ? `ok (target <= ${RSS_TARGET_MB} MB)` : `MISSED (target <= ${RSS_TARGET_MB} MB)`]);
 			summary.push([`  ${uploadMb} MB File → Upload, filesystem mode: wall time`, `${filesystem.seconds.toFixed(2)} s = ${(uploadMb / filesystem.seconds).toFixed(1)} MB/s`, fsReceived ? 'bytes and sha256 ok' : 'MISSED']);
 
 			// 1b. The contrast, default mode (once: its point is memory, not speed).
-			if (defaultModeMb > 0 && !skipUtf8) {
+			if (defaultModeMb > 0) {
 				let file = bigFile;
 				let contrast = expected;
 				if (defaultModeMb !== uploadMb) {

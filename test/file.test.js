@@ -105,6 +105,23 @@ describe.each([
 	});
 });
 
+test('default mode: a file of several decoding chunks (and base64 with line breaks) arrives byte for byte', async () => {
+	await withStandIn({}, async (standIn, credentials) => {
+		const content = crypto.randomBytes(2.5 * 1024 * 1024 + 7);
+		const wrapped = { ...inlineBinary(content, { fileName: 'big.mp4', mimeType: 'video/mp4' }) };
+		wrapped.data = wrapped.data.replace(/.{76}/g, '$&\n');
+		const items = [
+			{ json: {}, binary: { data: inlineBinary(content, { fileName: 'big.mp4', mimeType: 'video/mp4' }) } },
+			{ json: {}, binary: { data: wrapped } },
+		];
+
+		const output = await runNode({ parameters: uploadParameters(), items, credentials });
+
+		expect(uploadsOf(standIn).map((request) => request.body.multipart[0].sha256)).toStrictEqual([sha256(content), sha256(content)]);
+		expect(output.map((item) => item.json.bytes)).toStrictEqual([content.length, content.length]);
+	});
+});
+
 describe('File → Upload: bad input is refused before anything is sent, naming the field and the item', () => {
 	const refused = async (items, parameters = {}) =>
 		await withStandIn({}, async (standIn, credentials) => {

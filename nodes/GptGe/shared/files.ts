@@ -64,15 +64,25 @@ export async function binaryFileOf(
 			},
 		};
 	}
-	// Default binary mode: the bytes are in the item already, as base64.
+	// Default binary mode: the bytes are in the item already, as base64 (line breaks would make its
+	// size look larger and shift the 4-character groups the chunks are cut at).
+	const base64 = /\s/.test(binary.data) ? binary.data.replace(/\s+/g, '') : binary.data;
 	return {
 		fileName,
 		mimeType,
-		bytes: Buffer.byteLength(binary.data, 'base64'),
-		async *read() {
-			yield Buffer.from(binary.data, 'base64');
-		},
+		bytes: Buffer.byteLength(base64, 'base64'),
+		read: () => base64Chunks(base64),
 	};
+}
+
+/** Base64 text per decoded chunk (a multiple of 4, so each slice decodes on its own). */
+const BASE64_CHUNK = 4 * 256 * 1024;
+
+/** Decodes base64 (without whitespace) a chunk at a time: a big file is never decoded whole. */
+async function* base64Chunks(data: string): AsyncGenerator<Buffer> {
+	for (let start = 0; start < data.length; start += BASE64_CHUNK) {
+		yield Buffer.from(data.slice(start, start + BASE64_CHUNK), 'base64');
+	}
 }
 
 /** The largest upload Options → Max Upload Size allows, in bytes. */

@@ -66,7 +66,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		displayOptions: { show: showForAvatarInput('url') },
 		routing: { send: { type: 'body', property: 'avatar_url' } },
 	},
-	binaryFieldName('Avatar Binary Field', 'avatarBinaryProperty', showForAvatarInput('binary'), 'photo or video (it must show a face clearly)'),
+	binaryFieldName('Avatar Binary Field', 'avatarBinaryProperty', showForAvatarInput('binary'), 'photo or video of the person who speaks'),
 	{
 		displayName: 'Voice Source',
 		name: 'voiceSource',
