@@ -323,7 +323,12 @@ async function uploadBinaryInputs(context: IExecuteSingleFunctions, request: Rou
 		if (context.getNodeParameter(fileInput.choice) !== 'binary') continue;
 		const field = String(context.getNodeParameter(fileInput.binaryField)).trim();
 		const file = await binaryFileOf(context, context.getInputData(), field);
-		if (!file) throw new NodeOperationError(context.getNode(), `The item has no binary field "${field}"`);
+		// The input check has made sure it is there; this only guards against a change since.
+		if (!file) {
+			throw new NodeOperationError(context.getNode(), `The item has no binary field "${field}"`, {
+				itemIndex: context.getItemIndex(),
+			});
+		}
 		try {
 			const uploaded = await uploadFile(context, file);
 			recordUpload(context, fileInput.name, uploaded.url);
