@@ -18,7 +18,8 @@ const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
 // Kept between starts: your account and edits stay. (The e2e suite's kill test uses its own.)
 const USER_FOLDER = process.env.GPTGE_START_USER_FOLDER || path.join(E2E, '.n8n-local');
-// The sheet examples' files: the folder Read/Write Files from Disk may use (kept between starts).
+// The examples' files (sheets, a photo, a recording): the folder Read/Write Files from Disk may
+// use (kept between starts).
 const FILES = path.join(USER_FOLDER, 'files');
 // Which examples this user folder has had imported: each is imported once, so edits stay.
 const IMPORTED = path.join(USER_FOLDER, 'imported-examples.json');
@@ -67,12 +68,12 @@ function portIsFree(port) {
 	});
 }
 
-/** The examples to import (those this user folder has not had), sheet paths pointed at FILES. */
+/** The examples to import (those this user folder has not had), their file paths pointed at FILES. */
 function examplesToImport(folder) {
 	fs.mkdirSync(FILES, { recursive: true });
-	for (const sheet of ['avatar-sheet.csv', 'avatar-sheet.xlsx']) {
-		const target = path.join(FILES, sheet);
-		if (!fs.existsSync(target)) fs.copyFileSync(path.join(ROOT, 'examples/sheets', sheet), target);
+	for (const shipped of ['sheets/avatar-sheet.csv', 'sheets/avatar-sheet.xlsx', 'files/presenter.png', 'files/speech.wav']) {
+		const target = path.join(FILES, path.basename(shipped));
+		if (!fs.existsSync(target)) fs.copyFileSync(path.join(ROOT, 'examples', shipped), target);
 	}
 	const imported = fs.existsSync(IMPORTED) ? JSON.parse(fs.readFileSync(IMPORTED, 'utf8')) : [];
 	const fresh = [];
@@ -80,9 +81,11 @@ function examplesToImport(folder) {
 	for (const file of fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.json'))) {
 		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 		if (imported.includes(workflow.id)) continue;
-		for (const node of workflow.nodes) {
-			const assignment = node.name === 'Sheet file' ? node.parameters.assignments.assignments[0] : undefined;
-			if (assignment) assignment.value = path.join(FILES, path.basename(assignment.value));
+		// The Set nodes that say where the example's files are.
+		for (const node of workflow.nodes.filter((each) => ['Sheet file', 'Files'].includes(each.name))) {
+			for (const assignment of node.parameters.assignments.assignments) {
+				assignment.value = path.join(FILES, path.basename(assignment.value));
+			}
 		}
 		fs.writeFileSync(path.join(folder, file), JSON.stringify(workflow));
 		fresh.push(workflow.id);
@@ -165,8 +168,8 @@ async function main() {
 	console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${standInOptions.taskDurationMs / 1000} s)`);
 	console.log(
 		examples.fresh.length
-			? `  Example workflows imported: ${examples.fresh.length} (once: your edits stay on the next start). Their sheets: ${FILES}`
-			: `  Example workflows: already imported (your edits kept). Their sheets: ${FILES}`,
+			? `  Example workflows imported: ${examples.fresh.length} (once: your edits stay on the next start). Their files: ${FILES}`
+			: `  Example workflows: already imported (your edits kept). Their files: ${FILES}`,
 	);
 	console.log('  Stop with Ctrl-C.\n');
 }

@@ -118,6 +118,10 @@ const SETTINGS = {
 	quotaUsd: [5, (value) => nonNegative(value, 'quotaUsd')],
 	usedCents: [0, (value) => nonNegative(value, 'usedCents')],
 	videoCostCents: [10, (value) => nonNegative(value, 'videoCostCents')],
+	// POST /v1/files: the largest file it takes (the one size GPT.GE's docs mention, 100 MB), and
+	// whether its answer carries the file's URL (the docs' schema does not require one).
+	maxUploadBytes: [100 * 1024 * 1024, (value) => wholeNumber(value, 'maxUploadBytes')],
+	uploadAnswerHasUrl: [true, (value) => aBoolean(value, 'uploadAnswerHasUrl')],
 	billingFields: [
 		'standard',
 		(value) => {
@@ -145,6 +149,7 @@ const ENV_OPTIONS = [
 	['STAND_IN_TASK_FAULT_RATE', 'taskQueryFaultRate', toNumber],
 	['STAND_IN_SEED', 'randomSeed', toNumber],
 	['STAND_IN_QUOTA_USD', 'quotaUsd', toNumber],
+	['STAND_IN_MAX_UPLOAD_MB', 'maxUploadBytes', (text) => Math.round(toNumber(text) * 1024 * 1024)],
 ];
 
 /** The startStandIn options set in `env` (unset or empty variables are left out); throws on a bad value. */
@@ -176,6 +181,8 @@ async function startStandIn(options = {}) {
 	const requests = [];
 	const cdnRequests = [];
 	const tasks = new Map();
+	// Uploaded files by their CDN path.
+	const files = new Map();
 	let faults = [];
 	// Delayed answers must not keep the process (or jest) alive after close().
 	const pendingTimers = new Set();
@@ -197,8 +204,8 @@ async function startStandIn(options = {}) {
 	});
 	const cdnServer = http.createServer((req, res) => {
 		readBody(req).then(
-			(rawBody) => {
-				const record = recordOf(req, rawBody);
+			(bodyBytes) => {
+				const record = recordOf(req, isMultipart(req.headers['content-type']) ? '' : bodyBytes.toString('utf8'), bodyBytes);
 				cdnRequests.push(record);
 				record.status = handleCdnRequest(req, res);
 			},
@@ -220,17 +227,20 @@ async function startStandIn(options = {}) {
 	const cdnUrl = `http://localhost:${cdnServer.address().port}`;
 
 	async function handleApiRequest(req, res) {
-		const rawBody = await readBody(req);
+		const bodyBytes = await readBody(req);
+		// An upload is parsed from its bytes: decoding hundreds of MB as text would cost the stand-in
+		// ~40 ms of CPU per MB (bench/file-upload.js measured it).
+		const rawBody = isMultipart(req.headers['content-type']) ? '' : bodyBytes.toString('utf8');
 		const { pathname, searchParams } = new URL(req.url, url);
 
 		if (pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, pathname, rawBody);
 
-		const record = recordOf(req, rawBody);
+		const record = recordOf(req, rawBody, bodyBytes);
 		record.status = null; // until answered
 		requests.push(record);
 		let outcome;
 		try {
-			outcome = await answerApi(req, res, { pathname, searchParams, rawBody });
+			outcome = await answerApi(req, res, { pathname, searchParams, rawBody, bodyBytes });
 		} catch (error) {
 			if (!res.headersSent) sendJson(res, 500, gatewayError(String(error), 'stand_in_error'));
 			else res.destroy();
@@ -242,7 +252,7 @@ async function startStandIn(options = {}) {
 	}
 
 	// Answers one API request; returns 'stalled', 'reset' or 'aborted' when it sent no status.
-	async function answerApi(req, res, { pathname, searchParams, rawBody }) {
+	async function answerApi(req, res, { pathname, searchParams, rawBody, bodyBytes }) {
 		// The gateway limits first: before faults, before it looks at the token.
 		const retryAfter = rateLimitRetryAfter();
 		if (retryAfter) {
@@ -287,7 +297,7 @@ async function startStandIn(options = {}) {
 		if (req.headers.authorization !== `Bearer ${token}`) {
 			return sendJson(res, 401, gatewayError('Invalid token', 'new_api_error', 'invalid_token'));
 		}
-		return route.handle(res, { rawBody, searchParams, params: route.params });
+		return route.handle(res, { rawBody, bodyBytes, headers: req.headers, searchParams, params: route.params });
 	}
 
 	// 0 when the request may pass (and then it counts in the window), else the Retry-After seconds.
@@ -312,6 +322,7 @@ async function startStandIn(options = {}) {
 	function findRoute(method, pathname) {
 		if (method === 'POST' && pathname === '/avatar/generation') return { handle: submitTask };
 		if (method === 'GET' && pathname === '/avatar/voice') return { handle: listVoices };
+		if (method === 'POST' && pathname === '/v1/files') return { handle: uploadFile };
 		if (method === 'GET' && pathname === '/v1/dashboard/billing/subscription') {
 			return { handle: (res) => sendJson(res, 200, billingSubscription(settings, usedCents())) };
 		}
@@ -426,6 +437,37 @@ async function startStandIn(options = {}) {
 		return { status, progress, startedAt, finishedAt, work };
 	}
 
+	// POST /v1/files (multipart/form-data: file, purpose): keeps the file and serves it from the
+	// CDN host under an unguessable path, as GPT.GE's answer example shows.
+	function uploadFile(res, { bodyBytes, headers }) {
+		const parts = multipartParts(headers['content-type'], bodyBytes);
+		if (!parts) return sendInvalid(res, 'the body is not multipart/form-data');
+		const file = parts.find((part) => part.name === 'file' && part.filename !== undefined);
+		if (!file) return sendInvalid(res, 'file is required');
+		if (file.content.length > settings.maxUploadBytes) {
+			return sendJson(
+				res,
+				413,
+				gatewayError(`file is too large: at most ${settings.maxUploadBytes} bytes`, 'invalid_request_error', 'file_too_large'),
+			);
+		}
+		const id = `file-${crypto.randomBytes(12).toString('hex')}`;
+		const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+		const extension = path.extname(file.filename).replace(/[^.\w]/g, '');
+		const filePath = `/file/cdn/${day}/${crypto.randomBytes(15).toString('base64url')}${extension}`;
+		files.set(filePath, { id, content: file.content, contentType: file.contentType || 'application/octet-stream' });
+		const purpose = parts.find((part) => part.name === 'purpose' && part.filename === undefined);
+		return sendJson(res, 200, {
+			id,
+			object: 'file',
+			bytes: file.content.length,
+			created_at: unixSeconds(Date.now()),
+			filename: file.filename,
+			purpose: purpose ? purpose.content.toString('utf8') : null,
+			...(settings.uploadAnswerHasUrl ? { url: cdnUrl + filePath } : {}),
+		});
+	}
+
 	function listVoices(res, { searchParams }) {
 		const language = searchParams.get('language');
 		if (!LANGUAGES.includes(language)) {
@@ -438,6 +480,12 @@ async function startStandIn(options = {}) {
 	// Returns the status it answered with, for the request record.
 	function handleCdnRequest(req, res) {
 		const { pathname } = new URL(req.url, cdnUrl);
+		const file = files.get(pathname);
+		if (file && (req.method === 'GET' || req.method === 'HEAD')) {
+			res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.content.length });
+			res.end(req.method === 'HEAD' ? undefined : file.content);
+			return 200;
+		}
 		if ((req.method === 'GET' || req.method === 'HEAD') && /^\/videos\/[^/]+\.mp4$/.test(pathname)) {
 			res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': SAMPLE_VIDEO.length });
 			res.end(req.method === 'HEAD' ? undefined : SAMPLE_VIDEO);
@@ -611,6 +659,7 @@ async function startStandIn(options = {}) {
 		setFault,
 		clearFaults,
 		tasks,
+		files,
 		configure,
 		settings: publicSettings,
 		counts,
@@ -801,14 +850,28 @@ function readBody(req) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
 }
 
-function recordOf(req, rawBody) {
+function recordOf(req, rawBody, bodyBytes) {
 	let body;
-	if (rawBody !== '') {
+	const parts = multipartParts(req.headers['content-type'], bodyBytes);
+	if (parts) {
+		// What was sent, part by part; a file's bytes as their size and SHA-256.
+		body = {
+			multipart: parts.map(({ name, filename, contentType, rawHeaders, content }) => ({
+				name,
+				filename,
+				contentType,
+				rawHeaders,
+				...(filename === undefined
+					? { value: content.toString('utf8') }
+					: { bytes: content.length, sha256: crypto.createHash('sha256').update(content).digest('hex') }),
+			})),
+		};
+	} else if (rawBody !== '') {
 		try {
 			body = JSON.parse(rawBody);
 		} catch {
@@ -824,6 +887,39 @@ function recordOf(req, rawBody) {
 		body,
 		at: Date.now(),
 	};
+}
+
+const isMultipart = (contentType) => /^multipart\//i.test(contentType || '');
+
+/**
+ * The parts of a multipart/form-data body ({ name, filename, contentType, rawHeaders, content }),
+ * or null when the content type is not multipart or the body does not follow it.
+ */
+function multipartParts(contentType, bodyBytes) {
+	const boundary = /^multipart\/form-data;.*\bboundary=("?)([^";]+)\1/i.exec(contentType || '')?.[2];
+	if (!boundary || !bodyBytes) return null;
+	const delimiter = Buffer.from(`--${boundary}`);
+	const parts = [];
+	let at = bodyBytes.indexOf(delimiter);
+	if (at !== 0) return null;
+	for (;;) {
+		at += delimiter.length;
+		if (bodyBytes.subarray(at, at + 2).toString() === '--') return parts;
+		if (bodyBytes.subarray(at, at + 2).toString() !== '\r\n') return null;
+		const headersEnd = bodyBytes.indexOf('\r\n\r\n', at);
+		const next = bodyBytes.indexOf(Buffer.from(`\r\n--${boundary}`), headersEnd);
+		if (headersEnd < 0 || next < 0) return null;
+		const rawHeaders = bodyBytes.subarray(at + 2, headersEnd).toString('utf8');
+		const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(rawHeaders)?.[1] ?? '';
+		parts.push({
+			name: /;\s*name="([^"]*)"/i.exec(disposition)?.[1],
+			filename: /;\s*filename="([^"]*)"/i.exec(disposition)?.[1],
+			contentType: /^content-type:\s*(.+)$/im.exec(rawHeaders)?.[1]?.trim(),
+			rawHeaders,
+			content: bodyBytes.subarray(headersEnd + 4, next),
+		});
+		at = next + 2;
+	}
 }
 
 function unixSeconds(ms) {

@@ -111,6 +111,7 @@ describe('node description', () => {
 			'Get the quota and usage of the token',
 			'Generate a talking avatar video',
 			'Get the status of a video task',
+			'Upload a file',
 			'List voices',
 		]);
 	});
@@ -122,10 +123,11 @@ describe('node description', () => {
 	});
 
 	test.each([
-		['avatar', 'generate', [['existingTaskId', 'string']]],
+		['avatar', 'generate', [['existingTaskId', 'string'], ['maxUploadSize', 'number']]],
 		['avatar', 'getTask', []],
 		['voice', 'list', []],
 		['account', 'getQuota', []],
+		['file', 'upload', [['maxUploadSize', 'number'], ['purpose', 'string']]],
 	])('%s → %s has Options → Max Requests per Second, and sends through the door', (resource, operation, ownOptions) => {
 		const parameters = { resource, operation };
 		const options = description.properties.filter(
@@ -144,12 +146,15 @@ describe('node description', () => {
 	});
 
 	test.each([
-		['audioUrl', ['avatarUrl', 'voiceSource', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
-		['createVoice', ['avatarUrl', 'voiceSource', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		['audioUrl', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
+		['audioUrl', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', 'noWatermark', 'waitForCompletion', 'options']],
+		['createVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		['createVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
 		// Language before Voice: the voice list shows the chosen language's voices.
-		['useVoice', ['avatarUrl', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-	])('with voice source %s the editor shows exactly that source\'s fields, in this order', (voiceSource, expected) => {
-		const parameters = { resource: 'avatar', operation: 'generate', voiceSource };
+		['useVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		['useVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+	])('with voice source %s and files from %s the editor shows exactly those fields, in this order', (voiceSource, from, expected) => {
+		const parameters = { resource: 'avatar', operation: 'generate', voiceSource, avatarInput: from, audioInput: from };
 		const shown = description.properties
 			.filter((property) => !['resource', 'operation', 'requestOptions'].includes(property.name))
 			.filter((property) => NodeHelpers.displayParameter(parameters, property, null, description))

@@ -1284,6 +1284,8 @@ describe('settings: configure() and /__stand-in/settings', () => {
 		quotaUsd: 5,
 		usedCents: 0,
 		videoCostCents: 10,
+		maxUploadBytes: 100 * 1024 * 1024,
+		uploadAnswerHasUrl: true,
 		billingFields: 'standard',
 	};
 	const settingsCall = (target, method, body) =>
@@ -1470,6 +1472,8 @@ describe('environment variables (optionsFromEnv, node stand-in/server.js)', () =
 				quotaUsd: 100000000,
 				usedCents: 0,
 				videoCostCents: 10,
+				maxUploadBytes: 100 * 1024 * 1024,
+				uploadAnswerHasUrl: true,
 				billingFields: 'standard',
 			};
 			expect(JSON.parse(/^settings: (.*)$/m.exec(output)[1])).toStrictEqual(expected);

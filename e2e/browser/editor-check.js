@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // A headless-browser check of the real n8n editor with n8n-nodes-gptge installed: can a user
-// find the GPT.GE node by search, and does Generate show each voice source's own fields?
+// find the GPT.GE node by search and its actions (File → Upload among them), and does Generate
+// show each voice source's own fields, and a binary field in place of each URL once its input is
+// switched to "Binary File"?
 //
 // Interface (for e2e/run.js, once per n8n version, with `n8n start` running and this package
 // installed in it). Install first: `npm ci --prefix e2e/browser` (puppeteer-core only, its own
@@ -20,18 +22,23 @@
 //     wrongTokenSays: /…/,                     // optional: the wrong-token banner (default: our 401 hint)
 //   });
 //
-// Resolves with a summary of what it saw: { n8nVersion, searches: [{ from, term, found,
-// noResults, rows: [{ name, description, kind }], screenshot }], actions: [{ from, rows,
-// screenshot }], generateAddedBy, generate: { [voiceSource]: { parameters (names, in display
-// order), notices (visible notice texts) } }, generateWaiting: { waitForCompletion (the switch
+// Resolves with a summary of what it saw: { n8nVersion, searches: [{ from, term, found, noResults,
+// rows: [{ name, description, kind (node, action, ..., or label: an action group's header) }],
+// screenshot }], actions: [{ from, rows, screenshot }], generateAddedBy, generate: { [voiceSource]:
+// { parameters (names, in display order), notices (visible notice texts), audioInput (the URL /
+// Binary File choice as a field, below; Audio URL and Clone Voice From Sample only) } },
+// generateBinary: { avatar | audio | 'voice sample': { before, choice, field (each a field: {
+// shown, label, value (the text the input or select displays), placeholder, text (the visible text
+// around it: label and hint) }; before = the choice before it is switched), parameters (shown after
+// the switch, in display order), screenshot } }, generateWaiting: { waitForCompletion (the switch
 // is on), fields: { pollInterval, maxWait: { shown, label, value (the input's displayed text) } },
 // screenshot }, generateOptions: { addOption: { testId (the "Add Option" select's data-test-id:
-// collection-parameter-add on 2.41, none on 1.123), placeholder, labels (the NDV's visible
-// labels) }, listed (its dropdown's items, in order), picked, field: { shown, label, value,
-// placeholder }, listedScreenshot (the open dropdown), screenshot (the field) }, generateOnCanvas:
-// { nodes: [{ name, subtitle, subtitleShown, inView, text }], screenshot }, credential (only
-// with `api`: { from, wrongToken: { banner, screenshot }, rightToken: { banner, screenshot },
-// seconds }; banner = the result banner's visible text), screenshots, seconds, failures: [] }.
+// collection-parameter-add on 2.41, none on 1.123), placeholder, labels (the NDV's visible labels)
+// }, listed (its dropdown's items, in order), picked, field: { shown, label, value, placeholder },
+// listedScreenshot (the open dropdown), screenshot (the field) }, generateOnCanvas: { nodes: [{
+// name, subtitle, subtitleShown, inView, text }], screenshot }, credential (only with `api`: {
+// from, wrongToken: { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner =
+// the result banner's visible text), screenshots, seconds, failures: [] }.
 // Rejects with one Error whose message lists every failed expectation (each with its
 // screenshot), then the screenshots' paths; error.summary holds the summary. A stage that
 // breaks is reported and the next stage still runs, so one run shows everything that is wrong.
@@ -43,23 +50,35 @@
 // machine).
 //
 // What it checks: signs in (or sets up the owner), opens a new workflow; from the empty canvas
-// ("Add first step") searches "GPT.GE", "gptge" and "avatar", each time expecting the node
-// "GPT.GE" listed, opens it and expects its actions; adds a Manual Trigger; repeats the three
-// searches from the top-right "+" and from the trigger's "+" connector, and adds "Generate a
-// talking avatar video" there (expecting it connected to the trigger); if search cannot add it,
-// it pastes the node instead so its fields are still checked. Then for each Voice Source it
-// expects avatarUrl and voiceSource plus exactly: Audio URL → audioUrl; Clone Voice From Sample
-// → sampleAudioUrl, language, text and a visible notice saying "at least 20 seconds"; Use
-// Existing Voice → language, voice, text with Language before Voice. Then it switches "Wait for
-// Completion" on and expects "Poll Interval (Seconds)" to display "10" (not "10.0") and "Max
-// Wait (Minutes)" "15" (the inputs' own text), screenshotting them; clicks the Options
-// collection's "Add Option" and expects its dropdown to list "Existing Task ID" then "Max
-// Requests per Second", picks "Existing Task ID" and expects a field labelled so (placeholder
-// "e.g. {{ $json.taskId }}") in the NDV, screenshotting the open dropdown and the field; closes
-// the NDV and expects the GPT.GE node on the canvas to show "Generate: Avatar" under its name
-// (the description's subtitle; n8n renders it in the node's `[class*=subtitle]` element on 1.123
-// and 2.41), screenshotting it. Each of these reopens the NDV (double click on the node) when a
-// stage before left it closed.
+// ("Add first step") searches "GPT.GE", "gptge" and "avatar", each time expecting the node "GPT.GE"
+// listed, opens it and expects its actions (ACTIONS: the five, "Upload a file" listed under the
+// header "FILE ACTIONS", as n8n groups actions by resource); adds a Manual Trigger; repeats the
+// three searches from the top-right "+" and from the trigger's "+" connector, and adds "Generate a
+// talking avatar video" there (expecting it connected to the trigger); if search cannot add it, it
+// pastes the node instead so its fields are still checked. Then for each Voice Source, every file
+// input on its default (URL), it expects avatarInput, avatarUrl, voiceSource in this order, no
+// binary field, and exactly these voice fields in this order: Audio URL → audioInput (labelled
+// "Audio Input"), audioUrl; Clone Voice From Sample → audioInput (labelled "Voice Sample Input"),
+// sampleAudioUrl, language, text, and a visible notice saying "at least 20 seconds"; Use Existing
+// Voice → language, voice, text (no audio input). Then the file inputs on "Binary File" (options
+// picked as a user does, from the select's dropdown), one screenshot each: with Voice Source "Audio
+// URL", "Avatar Input" → Binary File must hide "Avatar URL" and show "Avatar Binary Field"
+// (avatarBinaryProperty) displaying "data" with the hint "The name of the input binary field
+// holding the photo or video…"; "Audio Input" → Binary File must hide "Audio URL" and show "Audio
+// Binary Field" (audioBinaryProperty, "data", hint "…holding the audio track"); then Voice Source
+// "Clone Voice From Sample": the choice, labelled "Voice Sample Input" (it keeps Binary File from
+// Audio Input: one parameter, two labels), on Binary File must hide "Voice Sample URL" and show
+// "Voice Sample Binary Field" ("data", hint "…holding the recording of the voice to clone"); each
+// binary field below its choice, each choice displaying "Binary File". Then it switches "Wait for
+// Completion" on and expects "Poll Interval (Seconds)" to display "10" (not "10.0") and "Max Wait
+// (Minutes)" "15" (the inputs' own text), screenshotting them; clicks the Options collection's "Add
+// Option" and expects its dropdown to list "Existing Task ID", "Max Upload Size (MB)", "Max
+// Requests per Second" in this order, picks "Existing Task ID" and expects a field labelled so
+// (placeholder "e.g. {{ $json.taskId }}") in the NDV, screenshotting the open dropdown and the
+// field; closes the NDV and expects the GPT.GE node on the canvas to show "Generate: Avatar" under
+// its name (the description's subtitle; n8n renders it in the node's `[class*=subtitle]` element on
+// 1.123 and 2.41), screenshotting it. Each of these reopens the NDV (double click on the node) when
+// a stage before left it closed.
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; fills Base URL = api.baseUrl and a wrong API Token, saves (saving runs the
 // test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
@@ -83,17 +102,38 @@ const puppeteer = require('puppeteer-core');
 
 const NODE_NAME = 'GPT.GE';
 const SEARCH_TERMS = ['GPT.GE', 'gptge', 'avatar'];
-const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices', 'Get the quota and usage of the token'];
+const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices', 'Get the quota and usage of the token', 'Upload a file'];
 const GENERATE_ACTION = ACTIONS[0];
-/** Per Voice Source option: the voice-related parameters it must show, in this order where it matters. */
+/** The File resource's one action, and the header n8n lists it under in the node's action view. */
+const UPLOAD_ACTION = { name: 'Upload a file', group: /^File actions$/i };
+/**
+ * Per Voice Source option: the voice-related parameters it must show, exactly and in this order
+ * (with every file input left on its default, URL), and the label its URL / Binary File choice
+ * (audioInput, one parameter shown under two labels) must have.
+ */
 const VOICE_SOURCES = {
-	'Audio URL': ['audioUrl'],
-	'Clone Voice From Sample': ['sampleAudioUrl', 'language', 'text'],
-	'Use Existing Voice': ['language', 'voice', 'text'],
+	'Audio URL': { shows: ['audioInput', 'audioUrl'], audioInputLabel: 'Audio Input' },
+	'Clone Voice From Sample': { shows: ['audioInput', 'sampleAudioUrl', 'language', 'text'], audioInputLabel: 'Voice Sample Input' },
+	'Use Existing Voice': { shows: ['language', 'voice', 'text'] },
 };
-const VOICE_PARAMETERS = ['audioUrl', 'sampleAudioUrl', 'language', 'voice', 'text'];
-const ALWAYS_SHOWN = ['avatarUrl', 'voiceSource'];
+const VOICE_PARAMETERS = ['audioInput', 'audioUrl', 'audioBinaryProperty', 'sampleAudioUrl', 'language', 'voice', 'text'];
+/** Shown for every Voice Source, in this order (Avatar Input on its default, URL). */
+const ALWAYS_SHOWN = ['avatarInput', 'avatarUrl', 'voiceSource'];
+/** Shown only once a file input is switched to Binary File. */
+const BINARY_ONLY = ['avatarBinaryProperty', 'audioBinaryProperty'];
 const CLONE_NOTICE = /at least 20 seconds/i;
+/** The choice's option that takes the file from the input item's binary data. */
+const BINARY_FILE = 'Binary File';
+/**
+ * Generate's file inputs switched to Binary File: the choice (its parameter and label), the URL
+ * field it hides, and the binary field it shows instead (label, default value, hint). `voiceSource`:
+ * the Voice Source it is shown under.
+ */
+const BINARY_INPUTS = [
+	{ input: 'avatar', choice: 'avatarInput', choiceLabel: 'Avatar Input', urlField: 'avatarUrl', urlLabel: 'Avatar URL', field: 'avatarBinaryProperty', label: 'Avatar Binary Field', value: 'data', hint: /The name of the input binary field holding the photo or video/ },
+	{ input: 'audio', voiceSource: 'Audio URL', choice: 'audioInput', choiceLabel: 'Audio Input', urlField: 'audioUrl', urlLabel: 'Audio URL', field: 'audioBinaryProperty', label: 'Audio Binary Field', value: 'data', hint: /The name of the input binary field holding the audio track/ },
+	{ input: 'voice sample', voiceSource: 'Clone Voice From Sample', choice: 'audioInput', choiceLabel: 'Voice Sample Input', urlField: 'sampleAudioUrl', urlLabel: 'Voice Sample URL', field: 'audioBinaryProperty', label: 'Voice Sample Binary Field', value: 'data', hint: /The name of the input binary field holding the recording of the voice to clone/ },
+];
 const NODE_TYPE = 'n8n-nodes-gptge.gptGe';
 /** With Wait for Completion on: the fields it shows and the default each input must display (not "10.0"). */
 const WAIT_FIELDS = {
@@ -101,7 +141,7 @@ const WAIT_FIELDS = {
 	maxWait: { label: 'Max Wait (Minutes)', shows: '15' },
 };
 /** Generate's Options collection: what its "Add Option" dropdown must list, in this order. */
-const GENERATE_OPTIONS = ['Existing Task ID', 'Max Requests per Second'];
+const GENERATE_OPTIONS = ['Existing Task ID', 'Max Upload Size (MB)', 'Max Requests per Second'];
 /** The option the check adds there, and the field it must then show. */
 const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID', placeholder: 'e.g. {{ $json.taskId }}' };
 /** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
@@ -240,17 +280,27 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 					await selectOption(page, 'voiceSource', source);
 					const seen = await ndvParameters(page);
 					summary.generate[source] = seen;
+					if (expected.audioInputLabel) seen.audioInput = await readField(page, 'audioInput');
 					const file = await shot(`generate-${slug(source)}`);
 					const where = `Generate, Voice Source "${source}"`;
 					for (const name of ALWAYS_SHOWN) expect(seen.parameters.includes(name), `${where}: "${name}" is not shown — see ${file}`);
+					const always = seen.parameters.filter((name) => ALWAYS_SHOWN.includes(name));
+					expect(
+						always.length < ALWAYS_SHOWN.length || same(always, ALWAYS_SHOWN),
+						`${where}: shows ${list(always)} in this order, expected ${list(ALWAYS_SHOWN)} — see ${file}`,
+					);
+					const binaryShown = seen.parameters.filter((name) => BINARY_ONLY.includes(name));
+					expect(!binaryShown.length, `${where}: shows ${list(binaryShown)} while every file input is on URL — see ${file}`);
 					const voiceShown = seen.parameters.filter((name) => VOICE_PARAMETERS.includes(name));
 					expect(
-						same([...voiceShown].sort(), [...expected].sort()),
-						`${where}: shows ${list(voiceShown)}, expected exactly ${list(expected)} — see ${file}`,
+						same(voiceShown, expected.shows),
+						`${where}: shows ${list(voiceShown)}, expected exactly ${list(expected.shows)} in this order — see ${file}`,
 					);
-					if (source === 'Use Existing Voice') {
-						const [language, voice] = [voiceShown.indexOf('language'), voiceShown.indexOf('voice')];
-						expect(language < 0 || voice < 0 || language < voice, `${where}: Language comes after Voice (order shown: ${list(voiceShown)}) — see ${file}`);
+					if (expected.audioInputLabel && seen.audioInput.shown) {
+						expect(
+							seen.audioInput.label === expected.audioInputLabel,
+							`${where}: its URL / Binary File choice (audioInput) is labelled "${seen.audioInput.label}", expected "${expected.audioInputLabel}" — see ${file}`,
+						);
 					}
 					if (source === 'Clone Voice From Sample') {
 						expect(
@@ -260,6 +310,42 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 					}
 				});
 			}
+
+			const binary = {};
+			summary.generateBinary = binary;
+			await stage(`Generate with its file inputs on "${BINARY_FILE}": each URL field replaced by its binary field`, async () => {
+				await openGenerateNdv(page);
+				for (const spec of BINARY_INPUTS) {
+					const where = `Generate, ${spec.voiceSource ? `Voice Source "${spec.voiceSource}", ` : ''}"${spec.choiceLabel}" → "${BINARY_FILE}"`;
+					const seen = (binary[spec.input] = {});
+					if (spec.voiceSource) await selectOption(page, 'voiceSource', spec.voiceSource);
+					// What the choice shows before it is switched (audioInput keeps its value across voice sources).
+					seen.before = await readField(page, spec.choice);
+					await selectOption(page, spec.choice, BINARY_FILE);
+					seen.choice = await readField(page, spec.choice);
+					seen.field = await readField(page, spec.field);
+					seen.parameters = (await ndvParameters(page)).parameters;
+					// From Operation down: Avatar Input's label shows, and the audio's screenshots show the avatar's switch too.
+					await page.$eval(`${tid('ndv')} ${tid('parameter-input-operation')}`, (element) => element.scrollIntoView({ block: 'start' })).catch(() => {});
+					await page.mouse.move(5, 890); // no hover styles in the screenshot
+					await sleep(300);
+					const file = await shot(`generate-binary-${slug(spec.input)}`);
+					seen.screenshot = file;
+					const see = ` — see ${file}`;
+					expect(seen.choice.shown, `${where}: the choice ${spec.choice} is not shown${see}`);
+					if (seen.choice.shown) {
+						expect(seen.choice.label === spec.choiceLabel, `${where}: the choice ${spec.choice} is labelled "${seen.choice.label}"${see}`);
+						expect(seen.choice.value === BINARY_FILE, `${where}: the choice shows "${seen.choice.value}" after picking "${BINARY_FILE}"${see}`);
+					}
+					expect(!seen.parameters.includes(spec.urlField), `${where}: "${spec.urlLabel}" (${spec.urlField}) is still shown${see}`);
+					if (!expect(seen.field.shown, `${where}: no "${spec.label}" (${spec.field}) appears (shown: ${list(seen.parameters)})${see}`)) continue;
+					expect(seen.field.label === spec.label, `${where}: the binary field is labelled "${seen.field.label}", expected "${spec.label}"${see}`);
+					expect(seen.field.value === spec.value, `${where}: "${spec.label}" shows "${seen.field.value}", expected "${spec.value}"${see}`);
+					expect(spec.hint.test(seen.field.text), `${where}: "${spec.label}" has no hint matching ${spec.hint} (its text: "${seen.field.text}")${see}`);
+					const at = seen.parameters.indexOf(spec.field);
+					expect(seen.parameters.indexOf(spec.choice) < at, `${where}: "${spec.label}" comes before its choice (order shown: ${list(seen.parameters)})${see}`);
+				}
+			});
 		}
 
 		if (generateOpen) {
@@ -592,23 +678,32 @@ async function switchOn(page, parameter) {
 
 /**
  * One parameter of the open NDV as a user sees it: shown or not, its label, the value its input
- * displays (the input's own text, e.g. "10") and the input's placeholder.
+ * displays (the input's own text, e.g. "10"; for a select, the option it shows), the input's
+ * placeholder, and the visible text of its wrapper (label, hint: what a user reads around it).
  */
 function readField(page, parameter) {
 	return page.$eval(tid('ndv'), (ndv, parameter) => {
 		const element = [...ndv.querySelectorAll(`[data-test-id="parameter-input-${parameter}"]`)].find((found) => found.offsetParent !== null);
 		if (!element) return { shown: false };
 		const input = [...element.querySelectorAll('input, textarea')].find((found) => found.offsetParent !== null);
+		// A select shows its option in the input (1.123) or in a span beside an empty input (2.41's Element Plus).
+		const selected = [...element.querySelectorAll('.el-select__selected-item, .el-select__selection')].find(
+			(found) => found.offsetParent !== null && !found.classList.contains('is-hidden') && found.innerText.trim(),
+		);
+		let value = input ? input.value : undefined;
+		if (!value && selected) value = selected.innerText.trim();
 		// Its label: in the nearest wrapper that holds one.
 		let label = '';
+		let text = '';
 		for (let box = element.parentElement; box && box !== ndv; box = box.parentElement) {
 			const found = box.querySelector('[data-test-id="input-label"] label, [data-test-id="input-label"]');
 			if (found) {
 				label = found.innerText.trim().split('\n')[0].trim();
+				text = box.innerText.trim().replace(/\s+/g, ' ');
 				break;
 			}
 		}
-		return { shown: true, label, value: input ? input.value : undefined, placeholder: input ? input.getAttribute('placeholder') ?? '' : undefined };
+		return { shown: true, label, value, placeholder: input ? input.getAttribute('placeholder') ?? '' : undefined, text };
 	}, parameter);
 }
 
@@ -725,7 +820,9 @@ function listed(page) {
 				return {
 					name: (name ?? row).innerText.trim().split('\n')[0],
 					description: description ? description.innerText.trim() : '',
-					kind: kind ? kind.getAttribute('data-test-id').replace(/^node-creator-|-item$/g, '') : '',
+					// The row's own tag, else the type n8n gives keyboard navigation (1.123 and 2.41: node,
+					// action, subcategory...; none on a "label", the header of an action group).
+					kind: kind ? kind.getAttribute('data-test-id').replace(/^node-creator-|-item$/g, '') : (row.getAttribute('data-keyboard-nav-type') ?? 'label'),
 				};
 			}),
 	);
@@ -749,7 +846,6 @@ async function searchAll(page, from, summary, expect, shot) {
 	return foundBy;
 }
 
-/** Clicks the GPT.GE row of the current search and returns the actions then listed. */
 /** Clicks the GPT.GE row of the current search and expects its actions in the view that opens. */
 async function checkActions(page, from, actions, summary, expect, shot) {
 	await clickRow(page, new RegExp(`^${escapeRegExp(NODE_NAME)}$`));
@@ -760,6 +856,15 @@ async function checkActions(page, from, actions, summary, expect, shot) {
 	const names = rows.map((row) => row.name);
 	for (const action of actions) {
 		expect(names.includes(action), `the node's actions (opened from the ${from}) lack "${action}" (listed: ${list(names)}) — see ${file}`);
+	}
+	// File → Upload under its resource's header ("FILE ACTIONS"): the header row above it.
+	const upload = names.indexOf(UPLOAD_ACTION.name);
+	if (actions.includes(UPLOAD_ACTION.name) && upload >= 0) {
+		const header = rows.slice(0, upload).reverse().find((row) => row.kind === 'label' || row.kind === 'category');
+		expect(
+			header && UPLOAD_ACTION.group.test(header.name),
+			`the node's actions (opened from the ${from}) list "${UPLOAD_ACTION.name}" under ${header ? `"${header.name}"` : 'no header'}, expected ${UPLOAD_ACTION.group} — see ${file}`,
+		);
 	}
 }
 
@@ -790,7 +895,7 @@ async function selectOption(page, parameter, option) {
 		if (item) item.click();
 		return items.map((element) => element.innerText.trim().split('\n')[0]);
 	}, option);
-	if (!clicked.includes(option)) throw new Error(`Voice Source has no option "${option}" (options: ${list(clicked)})`);
+	if (!clicked.includes(option)) throw new Error(`${parameter} has no option "${option}" (options: ${list(clicked)})`);
 	await sleep(800);
 }
 

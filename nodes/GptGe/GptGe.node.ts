@@ -7,6 +7,7 @@ import {
 import { operationSubtitle } from './shared/descriptions';
 import { accountDescription } from './resources/account';
 import { avatarDescription } from './resources/avatar';
+import { fileDescription } from './resources/file';
 import { voiceDescription } from './resources/voice';
 import { searchVoices } from './listSearch/searchVoices';
 
@@ -26,6 +27,10 @@ const properties: INodeProperties[] = [
 				value: 'avatar',
 			},
 			{
+				name: 'File',
+				value: 'file',
+			},
+			{
 				name: 'Voice',
 				value: 'voice',
 			},
@@ -34,6 +39,7 @@ const properties: INodeProperties[] = [
 	},
 	...accountDescription,
 	...avatarDescription,
+	...fileDescription,
 	...voiceDescription,
 ];
 

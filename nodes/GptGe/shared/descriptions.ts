@@ -43,6 +43,66 @@ export function speechTextField(displayOptions: IDisplayOptions, bodyProperty: s
 
 type ShowFor = NonNullable<IDisplayOptions['show']>;
 
+/** Options → Max Upload Size, for every operation that uploads a binary file. */
+export const maxUploadSizeOption: INodeProperties = {
+	displayName: 'Max Upload Size (MB)',
+	name: 'maxUploadSize',
+	type: 'number',
+	typeOptions: { minValue: 0.1, numberPrecision: 1 },
+	default: 100,
+	description:
+		"The largest file to upload, in MB of 1,048,576 bytes. A larger file is refused before anything is sent. 100 MB is the only limit GPT.GE's documentation mentions (a reseller's copy of its generation page).",
+};
+
+/**
+ * Where a file comes from: a public URL, or the input item's binary data (uploaded to GPT.GE
+ * first). One per file the operation takes; `name` is shared where two copies show one choice
+ * under different labels.
+ */
+export function fileInputChoice(
+	displayName: string,
+	name: string,
+	showFor: ShowFor,
+	what: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'options',
+		// It decides which fields exist, so it cannot change from item to item.
+		noDataExpression: true,
+		default: 'url',
+		displayOptions: { show: showFor },
+		options: [
+			{ name: 'URL', value: 'url', description: `A public link to the ${what}` },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: `The ${what} in a binary field of the input item, uploaded to GPT.GE first`,
+			},
+		],
+	};
+}
+
+/** The binary field a file is read from, shown when its choice is Binary File. */
+export function binaryFieldName(
+	displayName: string,
+	name: string,
+	showFor: ShowFor,
+	what: string,
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		default: 'data',
+		required: true,
+		placeholder: 'e.g. data',
+		hint: `The name of the input binary field holding the ${what}`,
+		displayOptions: { show: showFor },
+	};
+}
+
 /**
  * "Wait for Completion" and "Download Video", shared by Generate and Get Task (their
  * postReceive step is waitForTask). Get Task can download a finished video without waiting;

@@ -1,4 +1,4 @@
-import type { IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { perRun } from './run';
 
 /*
@@ -18,9 +18,24 @@ interface CreatedTask {
 
 interface RunLedger {
 	tasks: Map<number, CreatedTask>;
+	/** Per item, the URLs of the files it uploaded, by input (avatar, audio). */
+	uploads: Map<number, Record<string, string>>;
 }
 
-const ledgerOf = perRun((): RunLedger => ({ tasks: new Map() }));
+const ledgerOf = perRun((): RunLedger => ({ tasks: new Map(), uploads: new Map() }));
+
+/** Notes that this item uploaded a file for `input` (e.g. avatar): its URL can be used again. */
+export function recordUpload(context: IExecuteSingleFunctions, input: string, url: string) {
+	const uploads = ledgerOf(context)?.uploads;
+	if (!uploads) return;
+	const itemIndex = context.getItemIndex();
+	uploads.set(itemIndex, { ...uploads.get(itemIndex), [input]: url });
+}
+
+/** The URLs of the files this item uploaded, by input, if any. */
+export function uploadsOfItem(context: IExecuteSingleFunctions): IDataObject | undefined {
+	return ledgerOf(context)?.uploads.get(context.getItemIndex());
+}
 
 /** Notes that this item created the task (called as soon as its ID is known). */
 export function recordCreatedTask(context: IExecuteSingleFunctions, taskId: string) {
@@ -44,12 +59,32 @@ export function recordTaskStatus(
 	if (entry?.taskId === taskId) Object.assign(entry, { status, videoUrl });
 }
 
+/** The task this item resumed (Existing Task ID), if it resumed one. */
+export function resumedTaskOf(context: IExecuteSingleFunctions): string | undefined {
+	const task = ledgerOf(context)?.tasks.get(context.getItemIndex());
+	return task?.resumed ? task.taskId : undefined;
+}
+
 /** The task this item created or resumed, if any. */
 export function taskOfItem(context: IExecuteSingleFunctions): string | undefined {
 	return ledgerOf(context)?.tasks.get(context.getItemIndex())?.taskId;
 }
 
+/** Uploads of items that created no task: their URLs save uploading the files again. */
+function describeUploads(ledger: RunLedger): string | undefined {
+	const unused = [...ledger.uploads.entries()].filter(([itemIndex]) => !ledger.tasks.has(itemIndex));
+	if (!unused.length) return undefined;
+	const lines = unused
+		.sort(([a], [b]) => a - b)
+		.flatMap(([itemIndex, urls]) => Object.entries(urls).map(([input, url]) => `item ${itemIndex} ${input} → ${url}`));
+	return `Files uploaded for items that created no task (use these URLs instead of uploading again):\n${lines.join('\n')}`;
+}
+
 function describeLedger(ledger: RunLedger): string {
+	return [describeTasks(ledger), describeUploads(ledger)].filter(Boolean).join('\n\n');
+}
+
+function describeTasks(ledger: RunLedger): string {
 	const created = [...ledger.tasks.entries()].filter(([, task]) => !task.resumed);
 	if (!created.length) return 'No task was created in this run, so nothing was paid for.';
 	const lines = created

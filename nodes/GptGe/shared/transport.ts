@@ -13,9 +13,10 @@ import {
 	type INodePropertyRouting,
 	type JsonObject,
 	type PostReceiveAction,
+	type PreSendAction,
 } from 'n8n-workflow';
 import { apiErrorOf, type AnswerCheck } from './apiResponse';
-import { taskOfItem, withLedger } from './ledger';
+import { taskOfItem, uploadsOfItem, withLedger } from './ledger';
 import { DeadlineReached, pacerFor, type Pacer, type Priority } from './pacer';
 import { perRun } from './run';
 import type { RequestCheck } from './validation';
@@ -386,17 +387,32 @@ function noteAnswer({ pacer, permittedAt }: Ticket, response: IN8nHttpFullRespon
 }
 
 /**
- * A GET on the API outside the routing (status checks, the voice picker). Resolves with an
- * answer that has `code: "success"`, or rejects with the API's error once the policy gives up.
+ * A call to the API outside the routing (status checks, the voice picker, uploads). Resolves with
+ * an answer that `isSuccess` accepts (by default one with `code: "success"`), or rejects with the
+ * API's error once the policy gives up. Never a create: a passing failure sends it again, so a
+ * body must be one that can be sent twice (see files.ts).
  */
-export async function apiGet(
+export async function apiCall(
 	context: AnyContext,
+	method: 'GET' | 'POST',
 	path: string,
-	policy: Omit<CallPolicy, 'createsTask'> & { qs?: IDataObject; isSuccess?: AnswerCheck },
+	policy: Omit<CallPolicy, 'createsTask'> & {
+		qs?: IDataObject;
+		body?: unknown;
+		headers?: IDataObject;
+		isSuccess?: AnswerCheck;
+	},
 ): Promise<IN8nHttpFullResponse> {
-	const { qs, isSuccess, ...callPolicy } = policy;
+	const { qs, body, headers, isSuccess, ...callPolicy } = policy;
 	return await callApi<IN8nHttpFullResponse>(context, { ...callPolicy, createsTask: false }, async (options, ticket) => {
-		const request: IHttpRequestOptions = { ...options, method: 'GET', url: options.url || path, qs };
+		const request: IHttpRequestOptions = {
+			...options,
+			method,
+			url: options.url || path,
+			qs,
+			...(body === undefined ? {} : { body }),
+			...(headers ? { headers } : {}),
+		};
 		let response: IN8nHttpFullResponse;
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -411,6 +427,15 @@ export async function apiGet(
 		const error = apiErrorOf(context.getNode(), response, itemOf(context).itemIndex, isSuccess);
 		return error ? { response, error } : { value: response };
 	});
+}
+
+/** A GET on the API outside the routing (see apiCall). */
+export async function apiGet(
+	context: AnyContext,
+	path: string,
+	policy: Omit<CallPolicy, 'createsTask'> & { qs?: IDataObject; isSuccess?: AnswerCheck },
+): Promise<IN8nHttpFullResponse> {
+	return await apiCall(context, 'GET', path, policy);
 }
 
 /*
@@ -453,15 +478,18 @@ function answerCheckStep(isSuccess?: AnswerCheck) {
  */
 export function routedThroughDoor(
 	call: RoutedCall,
-	routing: { request: INodePropertyRouting['request']; postReceive: PostReceiveAction[] },
+	routing: { request: INodePropertyRouting['request']; preSend?: PreSendAction[]; postReceive: PostReceiveAction[] },
 ): INodePropertyRouting {
 	return {
 		request: routing.request,
-		send: { paginate: true },
+		send: { paginate: true, ...(routing.preSend ? { preSend: routing.preSend } : {}) },
 		operations: { pagination: sendThroughDoor(call) },
 		output: { postReceive: [answerCheckStep(call.isSuccess), ...routing.postReceive] },
 	};
 }
+
+/** A request as the routing built it. */
+export type RoutedRequest = DeclarativeRestApiSettings.HttpRequestOptions;
 
 /** What an operation's request is, for the door. */
 export interface RoutedCall {
@@ -470,6 +498,11 @@ export interface RoutedCall {
 	checkInput?: RequestCheck;
 	/** What a successful answer looks like, if not `code: "success"` (the billing endpoints). */
 	isSuccess?: AnswerCheck;
+	/**
+	 * Work the request needs once its item's input is checked and before it is sent, such as
+	 * uploading the item's files (see files.ts). Runs once per item: a retry does not repeat it.
+	 */
+	prepare?: (context: IExecuteSingleFunctions, request: RoutedRequest) => Promise<RoutedRequest>;
 }
 
 /** The error as n8n shows it, naming the item. */
@@ -487,7 +520,7 @@ export function asNodeError(
 /**
  * The `requestOperations.pagination` function of an operation: sends its routed request through
  * the door. A failed item becomes an error item paired with its row under Continue On Fail
- * (with the task ID if one was created); otherwise its error lists the tasks the run created.
+ * (with the task ID if one was created, and the URLs of files it uploaded); otherwise its error lists the tasks the run created.
  */
 function sendThroughDoor(call: RoutedCall) {
 	return async function (
@@ -498,6 +531,7 @@ function sendThroughDoor(call: RoutedCall) {
 		try {
 			const problem = await call.checkInput?.(this, requestData.options);
 			if (problem) throw problem;
+			if (call.prepare) requestData.options = await call.prepare(this, requestData.options);
 			// A GET creates nothing, whatever the operation (Generate resuming a task reads it).
 			const createsTask = call.createsTask && String(requestData.options.method ?? 'GET').toUpperCase() !== 'GET';
 			return await callApi<INodeExecutionData[]>(this, { createsTask, priority: 'normal' }, async (options, ticket) => {
@@ -524,7 +558,12 @@ function sendThroughDoor(call: RoutedCall) {
 				// dropping the why and the task ID. Without it, and with only keys n8n's error output
 				// recognises (error, details), the item keeps both and still reaches that output.
 				const taskId = taskOfItem(this);
-				const details = { ...(nodeError.description ? { description: nodeError.description } : {}), ...(taskId ? { taskId } : {}) };
+				const uploaded = uploadsOfItem(this);
+				const details = {
+					...(nodeError.description ? { description: nodeError.description } : {}),
+					...(taskId ? { taskId } : {}),
+					...(uploaded ? { uploaded } : {}),
+				};
 				const json: IDataObject = { error: nodeError.message, ...(Object.keys(details).length ? { details } : {}) };
 				return [{ json, pairedItem: { item: itemIndex } }];
 			}

@@ -5,23 +5,34 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { languageOptions } from './descriptions';
+import { binaryFileOf, binaryNamesOf, readableSize, type BinaryFile } from './files';
 import { perRun } from './run';
 
 /** One item's parameters, expressions evaluated for that item. */
 export interface ItemInput {
+	/** A parameter's value; `options.x` reads option x of the Options collection. */
 	value(parameter: string): unknown;
 	/** The name the editor showed for a value picked from a list (a resource locator's), if any. */
 	pickedName(parameter: string): string | undefined;
+	/** The file in the item's binary field `name`, if it has one. */
+	binaryFile(name: string): Promise<BinaryFile | undefined>;
+	/** The names of the item's binary fields. */
+	binaryNames(): string[];
 }
 
 /** What is wrong with one parameter of one item. */
 export interface InputProblem {
 	parameter: string;
 	reason: string;
+	/** The field's label, where the parameter has more than one (by voice source). */
+	label?: string;
 }
 
 /** Looks at one item's input (and the request built from it); returns the first problem, if any. */
-export type InputCheck = (input: ItemInput, request: BuiltRequest) => InputProblem | undefined;
+export type InputCheck = (
+	input: ItemInput,
+	request: BuiltRequest,
+) => InputProblem | undefined | Promise<InputProblem | undefined>;
 
 /** What the engine built to send for one item: its body, URL and query. */
 export interface BuiltRequest {
@@ -61,7 +72,7 @@ interface RunRequests {
 	itemCount: number;
 	allBuilt: Promise<void>;
 	built: () => void;
-	verdict?: NodeOperationError | null;
+	verdict?: Promise<NodeOperationError | null>;
 }
 
 const runRequestsOf = perRun((run): RunRequests | null => {
@@ -92,27 +103,39 @@ export function inputCheck(check: InputCheck, fields: INodeProperties[], sentVal
 		runRequests.requests.set(itemIndex, request);
 		if (runRequests.requests.size === runRequests.itemCount) runRequests.built();
 		await runRequests.allBuilt;
-		if (runRequests.verdict === undefined) {
-			runRequests.verdict = null;
-			for (let index = 0; index < runRequests.itemCount && !runRequests.verdict; index++) {
-				runRequests.verdict = problemOfItem(context, validator, index, runRequests.requests.get(index) ?? {});
-			}
-		}
-		return runRequests.verdict;
+		// One verdict for the run, awaited by every item: none goes on before all are checked.
+		runRequests.verdict ??= firstProblem(context, validator, runRequests);
+		return await runRequests.verdict;
 	};
 }
 
-function problemOfItem(
+/** The error of the first item of the run whose input has a problem, or null. */
+async function firstProblem(
+	context: IExecuteSingleFunctions,
+	validator: ItemValidator,
+	{ itemCount, requests }: RunRequests,
+): Promise<NodeOperationError | null> {
+	for (let index = 0; index < itemCount; index++) {
+		const problem = await problemOfItem(context, validator, index, requests.get(index) ?? {});
+		if (problem) return problem;
+	}
+	return null;
+}
+
+async function problemOfItem(
 	context: IExecuteSingleFunctions,
 	{ check, displayNames, sentValues }: ItemValidator,
 	itemIndex: number,
 	request: BuiltRequest,
-): NodeOperationError | null {
+): Promise<NodeOperationError | null> {
 	const parameters = context.getNode().parameters;
+	const item = context.getExecuteData()?.data?.main?.[0]?.[itemIndex] ?? undefined;
 	let sent: Record<string, unknown> | undefined;
 	const input: ItemInput = {
 		value(parameter) {
-			let raw: unknown = parameters[parameter];
+			let raw: unknown = parameter
+				.split('.')
+				.reduce<unknown>((object, key) => (object as IDataObject | undefined)?.[key], parameters);
 			// A resource locator ({ __rl, mode, value }) is checked by its value.
 			if (raw && typeof raw === 'object' && '__rl' in raw) raw = (raw as IDataObject).value;
 			if (typeof raw !== 'string' || !raw.startsWith('=')) return raw;
@@ -124,10 +147,12 @@ function problemOfItem(
 			const name = raw && typeof raw === 'object' && raw.mode === 'list' ? raw.cachedResultName : undefined;
 			return typeof name === 'string' ? name : undefined;
 		},
+		binaryFile: async (name) => await binaryFileOf(context, item, name),
+		binaryNames: () => binaryNamesOf(item),
 	};
-	const problem = check(input, request);
+	const problem = await check(input, request);
 	if (!problem) return null;
-	const field = displayNames.get(problem.parameter) ?? problem.parameter;
+	const field = problem.label ?? displayNames.get(problem.parameter) ?? problem.parameter;
 	return new NodeOperationError(context.getNode(), `Invalid ${field} [item ${itemIndex}]`, {
 		itemIndex,
 		description: `${problem.reason} Nothing was sent to GPT.GE.`,
@@ -213,4 +238,48 @@ export function checkPickedVoiceLanguage(
 		parameter: voiceParameter,
 		reason: `"${name}" was picked from the ${languageNames[pickedLanguage]} voices, but Language is ${chosen}. Pick the voice again (the list shows the voices of the chosen Language), or set Language back to ${languageNames[pickedLanguage]}.`,
 	};
+}
+
+/** The files a binary field may hold, by MIME type: e.g. ['image/', 'video/'], "a photo or a video". */
+export interface AcceptedFiles {
+	mimeTypes: string[];
+	what: string;
+}
+
+/**
+ * The binary field named by `parameter` holds a file that may be uploaded: it exists, it is of
+ * an accepted type (any, without `accepted`), not empty, and not larger than `maxBytes`.
+ */
+export async function checkBinaryFile(
+	input: ItemInput,
+	parameter: string,
+	maxBytes: number,
+	accepted?: AcceptedFiles,
+): Promise<InputProblem | undefined> {
+	const value = input.value(parameter);
+	const name = typeof value === 'string' ? value.trim() : '';
+	if (!name) return { parameter, reason: 'The value is empty: enter the name of the binary field that holds the file.' };
+	const file = await input.binaryFile(name);
+	if (!file) {
+		const names = input.binaryNames();
+		const has = names.length
+			? `Its binary fields are: ${names.join(', ')}.`
+			: 'It has no binary data at all: the node before this one must output the file (e.g. Read Files from Disk, or a download).';
+		return { parameter, reason: `The item has no binary field "${name}". ${has}` };
+	}
+	const mimeType = file.mimeType.toLowerCase();
+	if (accepted && !accepted.mimeTypes.some((type) => mimeType.startsWith(type))) {
+		return {
+			parameter,
+			reason: `"${file.fileName}" in binary field "${name}" is ${file.mimeType}, not ${accepted.what}.`,
+		};
+	}
+	if (file.bytes === 0) return { parameter, reason: `"${file.fileName}" in binary field "${name}" is empty (0 bytes).` };
+	if (file.bytes > maxBytes) {
+		return {
+			parameter,
+			reason: `"${file.fileName}" in binary field "${name}" is ${readableSize(file.bytes)}, larger than Options → Max Upload Size (${readableSize(maxBytes)}).`,
+		};
+	}
+	return undefined;
 }

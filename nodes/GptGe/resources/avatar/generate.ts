@@ -6,24 +6,35 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { taskIdOf } from '../../shared/apiResponse';
-import { recordCreatedTask, recordResumedTask } from '../../shared/ledger';
+import { binaryFileOf, maxUploadBytes, uploadFile } from '../../shared/files';
+import { recordCreatedTask, recordResumedTask, recordUpload, resumedTaskOf, uploadsOfItem } from '../../shared/ledger';
 import { summarizeTask, taskIdOfPath } from '../../shared/task';
-import { routedThroughDoor } from '../../shared/transport';
+import { routedThroughDoor, type RoutedRequest } from '../../shared/transport';
 import {
+	checkBinaryFile,
 	checkHttpUrl,
 	inputCheck,
 	checkNotEmpty,
 	checkOneOf,
 	checkPickedVoiceLanguage,
 	checkVoiceIds,
+	type AcceptedFiles,
 	type InputCheck,
 	type InputProblem,
 	type ItemInput,
 	type SentValues,
 } from '../../shared/validation';
-import { apiOptionsField, languageField, speechTextField, waitAndDownloadFields } from '../../shared/descriptions';
+import {
+	apiOptionsField,
+	binaryFieldName,
+	fileInputChoice,
+	languageField,
+	maxUploadSizeOption,
+	speechTextField,
+	waitAndDownloadFields,
+} from '../../shared/descriptions';
 import { waitForTask } from '../../shared/waiting';
 
 const showOnlyForGenerate = {
@@ -33,11 +44,16 @@ const showOnlyForGenerate = {
 
 type VoiceSource = 'audioUrl' | 'createVoice' | 'useVoice';
 
-function showForVoiceSource(voiceSource: VoiceSource) {
-	return { show: { ...showOnlyForGenerate, voiceSource: [voiceSource] } };
+function showForVoiceSource(voiceSource: VoiceSource, audioInput?: 'url' | 'binary') {
+	return {
+		show: { ...showOnlyForGenerate, voiceSource: [voiceSource], ...(audioInput ? { audioInput: [audioInput] } : {}) },
+	};
 }
 
+const showForAvatarInput = (avatarInput: 'url' | 'binary') => ({ ...showOnlyForGenerate, avatarInput: [avatarInput] });
+
 export const avatarGenerateDescription: INodeProperties[] = [
+	fileInputChoice('Avatar Input', 'avatarInput', showOnlyForGenerate, 'photo or video of the person'),
 	{
 		displayName: 'Avatar URL',
 		name: 'avatarUrl',
@@ -47,9 +63,10 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		placeholder: 'e.g. https://example.com/presenter.jpg',
 		description:
 			'Public URL of a photo or video of the person who will speak. A photo must show a face clearly.',
-		displayOptions: { show: showOnlyForGenerate },
+		displayOptions: { show: showForAvatarInput('url') },
 		routing: { send: { type: 'body', property: 'avatar_url' } },
 	},
+	binaryFieldName('Avatar Binary Field', 'avatarBinaryProperty', showForAvatarInput('binary'), 'photo or video of the person who speaks'),
 	{
 		displayName: 'Voice Source',
 		name: 'voiceSource',
@@ -76,6 +93,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 			},
 		],
 	},
+	fileInputChoice('Audio Input', 'audioInput', showForVoiceSource('audioUrl').show, 'audio track'),
 	{
 		displayName: 'Audio URL',
 		name: 'audioUrl',
@@ -84,9 +102,12 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/speech.mp3',
 		description: 'Public URL of the audio track the avatar lip-syncs to',
-		displayOptions: showForVoiceSource('audioUrl'),
+		displayOptions: showForVoiceSource('audioUrl', 'url'),
 		routing: { send: { type: 'body', property: 'audio_url' } },
 	},
+	binaryFieldName('Audio Binary Field', 'audioBinaryProperty', showForVoiceSource('audioUrl', 'binary').show, 'audio track'),
+	// The same choice and field under the voice sample's labels: a value survives switching the source.
+	fileInputChoice('Voice Sample Input', 'audioInput', showForVoiceSource('createVoice').show, 'recording of the voice to clone'),
 	{
 		displayName: 'Voice Sample URL',
 		name: 'sampleAudioUrl',
@@ -96,9 +117,15 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		placeholder: 'e.g. https://example.com/voice-sample.mp3',
 		description:
 			'Public URL of a recording of the voice to clone',
-		displayOptions: showForVoiceSource('createVoice'),
+		displayOptions: showForVoiceSource('createVoice', 'url'),
 		routing: { send: { type: 'body', property: 'create_voice.audio_url' } },
 	},
+	binaryFieldName(
+		'Voice Sample Binary Field',
+		'audioBinaryProperty',
+		showForVoiceSource('createVoice', 'binary').show,
+		'recording of the voice to clone',
+	),
 	{
 		// GPT.GE's rule for cloning, shown where the sample is chosen rather than in a tooltip.
 		displayName:
@@ -184,6 +211,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 				send: { preSend: [resumeExistingTask] },
 			},
 		},
+		maxUploadSizeOption,
 	]),
 ];
 
@@ -206,23 +234,114 @@ function checkSpeech(input: ItemInput): InputProblem | undefined {
 	return checkOneOf(input, 'language', languages) ?? checkNotEmpty(input, 'text');
 }
 
+/** A file Generate can take from the item's binary data instead of a URL. */
+interface FileInput {
+	/** What the output and the errors call it. */
+	name: 'avatar' | 'audio';
+	/** The URL / Binary File choice, the binary field's name, and the URL field it stands for. */
+	choice: string;
+	binaryField: string;
+	/** The binary field's label: the voice sample's differs from the audio track's. */
+	binaryLabel: string;
+	urlField: string;
+	accepted: AcceptedFiles;
+	/** Where its URL goes in the body. */
+	bodyProperty: string;
+}
+
+const photoOrVideo: AcceptedFiles = { mimeTypes: ['image/', 'video/'], what: 'a photo or a video (image/… or video/…)' };
+const audio: AcceptedFiles = { mimeTypes: ['audio/'], what: 'an audio file (audio/…)' };
+
+/** The files of a Generate request with this voice source. */
+function fileInputsFor(voiceSource: VoiceSource): FileInput[] {
+	const avatar: FileInput = {
+		name: 'avatar',
+		choice: 'avatarInput',
+		binaryField: 'avatarBinaryProperty',
+		binaryLabel: 'Avatar Binary Field',
+		urlField: 'avatarUrl',
+		accepted: photoOrVideo,
+		bodyProperty: 'avatar_url',
+	};
+	const voice = { name: 'audio', choice: 'audioInput', binaryField: 'audioBinaryProperty', accepted: audio } as const;
+	if (voiceSource === 'audioUrl') {
+		return [avatar, { ...voice, binaryLabel: 'Audio Binary Field', urlField: 'audioUrl', bodyProperty: 'audio_url' }];
+	}
+	if (voiceSource === 'createVoice') {
+		const sample = { binaryLabel: 'Voice Sample Binary Field', urlField: 'sampleAudioUrl' };
+		return [avatar, { ...voice, ...sample, bodyProperty: 'create_voice.audio_url' }];
+	}
+	return [avatar];
+}
+
+/** A file's URL, or its binary field, is one that can be sent. */
+async function checkFileInput(input: ItemInput, file: FileInput): Promise<InputProblem | undefined> {
+	if (input.value(file.choice) !== 'binary') return checkHttpUrl(input, file.urlField);
+	const maxBytes = maxUploadBytes(input.value('options.maxUploadSize'));
+	const problem = await checkBinaryFile(input, file.binaryField, maxBytes, file.accepted);
+	return problem && { ...problem, label: file.binaryLabel };
+}
+
 /**
- * The rules of POST /avatar/generation that can be checked before paying for a request. A row
- * that resumes its task (Existing Task ID) sends none of these fields.
+ * The rules of POST /avatar/generation that can be checked before paying for a request (or
+ * uploading its files). A row that resumes its task (Existing Task ID) sends none of these fields.
  */
-const checkGenerateInput: InputCheck = (input, request) => {
+const checkGenerateInput: InputCheck = async (input, request) => {
 	if (request.method === 'GET') return undefined;
-	const avatarProblem = checkHttpUrl(input, 'avatarUrl');
-	if (avatarProblem) return avatarProblem;
-	switch (input.value('voiceSource') as VoiceSource) {
+	const voiceSource = input.value('voiceSource') as VoiceSource;
+	for (const file of fileInputsFor(voiceSource)) {
+		const problem = await checkFileInput(input, file);
+		if (problem) return problem;
+	}
+	switch (voiceSource) {
 		case 'createVoice':
-			return checkHttpUrl(input, 'sampleAudioUrl') ?? checkSpeech(input);
+			return checkSpeech(input);
 		case 'useVoice':
 			return checkVoiceIds(input, 'voice') ?? checkSpeech(input) ?? checkPickedVoiceLanguage(input, 'voice', 'language');
 		default:
-			return checkHttpUrl(input, 'audioUrl');
+			return undefined;
 	}
 };
+
+/** Sets `path` (e.g. create_voice.audio_url) in a request body. */
+function setBodyProperty(body: IDataObject, path: string, value: string) {
+	const keys = path.split('.');
+	const last = keys.pop() as string;
+	let object = body;
+	for (const key of keys) object = (object[key] ??= {}) as IDataObject;
+	object[last] = value;
+}
+
+/**
+ * Once the item's input is checked: uploads the files it takes from binary data and puts their
+ * URLs where the body wants them. Each upload is noted, so an error of this item names it.
+ */
+async function uploadBinaryInputs(context: IExecuteSingleFunctions, request: RoutedRequest): Promise<RoutedRequest> {
+	if (request.method === 'GET') return request;
+	const body = (request.body ?? {}) as IDataObject;
+	for (const fileInput of fileInputsFor(context.getNodeParameter('voiceSource') as VoiceSource)) {
+		if (context.getNodeParameter(fileInput.choice) !== 'binary') continue;
+		const field = String(context.getNodeParameter(fileInput.binaryField)).trim();
+		const file = await binaryFileOf(context, context.getInputData(), field);
+		// The input check has made sure it is there; this only guards against a change since.
+		if (!file) {
+			throw new NodeOperationError(context.getNode(), `The item has no binary field "${field}"`, {
+				itemIndex: context.getItemIndex(),
+			});
+		}
+		try {
+			const uploaded = await uploadFile(context, file);
+			recordUpload(context, fileInput.name, uploaded.url);
+			setBodyProperty(body, fileInput.bodyProperty, uploaded.url);
+		} catch (error) {
+			const failure = error as Error & { description?: string | null };
+			failure.message = `Could not upload the ${fileInput.name} file "${file.fileName}": ${failure.message}`;
+			failure.description = [failure.description, 'No video was created for this item.'].filter(Boolean).join(' ');
+			throw failure;
+		}
+	}
+	return { ...request, body };
+}
 
 /** Where Generate's fields are in the body it sends (see SentValues). */
 const sentValues: SentValues = ({ body }) => {
@@ -250,7 +369,8 @@ async function toTaskItem(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const resumedTaskId = String(this.getNodeParameter('options.existingTaskId', '') ?? '').trim();
+	// Noted by resumeExistingTask when it made the row's request a status query.
+	const resumedTaskId = resumedTaskOf(this);
 	if (resumedTaskId) {
 		const summary = summarizeTask(resumedTaskId, (response.body as IDataObject).data);
 		return [{ json: { ...summary, resumed: true }, pairedItem: { item: this.getItemIndex() } }];
@@ -265,14 +385,17 @@ async function toTaskItem(
 	}
 	// Paid for from here on: the run's errors list it even if this item fails later.
 	recordCreatedTask(this, taskId);
+	const uploaded = uploadsOfItem(this);
 	return [
 		{
 			json: {
 				taskId,
-				avatarUrl: this.getNodeParameter('avatarUrl') as string,
+				avatarUrl: (uploaded?.avatar as string | undefined) ?? (this.getNodeParameter('avatarUrl') as string),
 				voiceSource: this.getNodeParameter('voiceSource') as string,
 				noWatermark: this.getNodeParameter('noWatermark') as boolean,
 				resumed: false,
+				// The URLs of the files uploaded from binary data for this video, by input.
+				...(uploaded ? { uploaded } : {}),
 			},
 			pairedItem: { item: this.getItemIndex() },
 		},
@@ -281,6 +404,10 @@ async function toTaskItem(
 
 // Sent by the door (shared/transport.ts): paced, never repeated once it may have created a task.
 export const avatarGenerateRouting = routedThroughDoor(
-	{ createsTask: true, checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, sentValues) },
+	{
+		createsTask: true,
+		checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, sentValues),
+		prepare: uploadBinaryInputs,
+	},
 	{ request: { method: 'POST', url: '/avatar/generation' }, postReceive: [toTaskItem, waitForTask] },
 );
