@@ -34,6 +34,7 @@ const {
 	userNpmInstall,
 	waitFor,
 } = require('./n8n');
+const { filesCase, filesWorkflow } = require('./files');
 const { SHEET_WORKFLOW, dataTableCase, readSheet, assertResultRows, sheetCreates, sheetFileCases, sheetWorkflows, withSheetFile } = require('./sheets');
 const flatted = require('flatted');
 const { postgresEnv, postgresMissing, postgresVersion, startPostgres } = require('./postgres');
@@ -320,6 +321,7 @@ function workflowsFor(n8n, getTaskId) {
 		...sheetWorkflows(example, n8n.files),
 		example('one-video-per-row.json'),
 		example('long-job-wait-loop.json'),
+		filesWorkflow(example, n8n.files),
 		gptGeWorkflow(WORKFLOW.getTask, {
 			rowsCode: `return [{ json: { taskId: ${JSON.stringify(getTaskId)} } }];`,
 			parameters: { resource: 'avatar', operation: 'getTask', taskId: '={{ $json.taskId }}', downloadVideo: true },
@@ -500,6 +502,8 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		assert.ok(runData['Get task'].length >= 2, 'Get Task ran again after the first Wait');
 		assert.equal(finished.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length, 3);
 	});
+
+	await filesCase({ n8n, standIn, check, execute });
 
 	await check('Get Task of a finished task: normalised status, the video downloaded without waiting', async () => {
 		const taskId = getTaskId;
@@ -796,7 +800,7 @@ async function editorCheck(n8n, standIn, baseUrl, check) {
 		console.log(`  - [${n8n.label}] editor check skipped: ${path.relative(ROOT, EDITOR_CHECK)} does not exist`);
 		return;
 	}
-	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; its actions (Account → Get Quota among them); Generate shows each voice source\'s own fields and Options → Existing Task ID; the credential dialog\'s test with a wrong token, then the right one', async () => {
+	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; its actions (Account → Get Quota and File → Upload among them); Generate shows each voice source\'s own fields, each file input on URL and on Binary File, and Options → Existing Task ID; the credential dialog\'s test with a wrong token, then the right one', async () => {
 		const { checkEditor } = require(EDITOR_CHECK);
 		const screenshotsDir = path.join(n8n.artifacts, 'editor-screenshots');
 		fs.rmSync(screenshotsDir, { recursive: true, force: true });
