@@ -190,6 +190,8 @@ function withoutOfflineNoise() {
 		block = undefined;
 	};
 	const take = (line) => {
+		// n8n spaces its messages with blank lines; around the ones left out they are only gaps.
+		if (line.trim() === '') return undefined;
 		if (block && /^ - /.test(line)) return block.push(line);
 		if (block) endBlock();
 		if (/^There (is a|are) deprecations? related to your n8n setup/.test(line)) return (block = [line]);
