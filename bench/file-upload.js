@@ -25,6 +25,7 @@
 // Node flags: the measuring children are started with --expose-gc by this script.
 //
 const { spawn } = require('node:child_process');
+const { runChild } = require('./child');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -390,23 +391,8 @@ async function stopStandIn(child) {
 	await child.exited;
 }
 
-/** Runs this script as a measuring child (with --expose-gc); resolves with its RESULT. */
-function runChild(env) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', __filename], {
-			env: { ...process.env, ...env },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-		child.stdout.on('data', (chunk) => (output += chunk));
-		child.stderr.on('data', (chunk) => (output += chunk));
-		child.on('close', () => {
-			const line = output.split('\n').find((text) => text.startsWith('RESULT '));
-			if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
-			else reject(new Error(output));
-		});
-	});
-}
+/** Runs this script again as a measuring child (bench/child.js); resolves with its RESULT. */
+const runOwnChild = (env) => runChild(__filename, env, ['--expose-gc']);
 
 /** Writes `megabytes` MB of random bytes to `file`, 1 MB at a time; its SHA-256. */
 async function writeBigFile(file, megabytes) {
@@ -495,7 +481,7 @@ async function main() {
 			console.log(`\n=== ${variant}: child process ${standIn.pid}, ${API}, CDN http://localhost:${cdnPort}, max upload 300 MB`);
 
 			// 1. Memory, filesystem mode.
-			const filesystem = await runChild({ ...childEnv, BENCH_PART: 'filesystem', BENCH_STORE: store, BENCH_BINARY: JSON.stringify(stored) });
+			const filesystem = await runOwnChild({ ...childEnv, BENCH_PART: 'filesystem', BENCH_STORE: store, BENCH_BINARY: JSON.stringify(stored) });
 			printMemory(filesystem, expected);
 			const fsIncrease = mb(filesystem.peak.rss - filesystem.baseline.rss);
 			const fsUpload = filesystem.uploads[0] ?? {};
@@ -513,7 +499,7 @@ async function main() {
 					file = path.join(scratch, 'default.mp4');
 					contrast = { megabytes: defaultModeMb, bytes: defaultModeMb * MB, sha256: await writeBigFile(file, defaultModeMb) };
 				}
-				const inline = await runChild({ ...childEnv, BENCH_PART: 'default', BENCH_FILE: file });
+				const inline = await runOwnChild({ ...childEnv, BENCH_PART: 'default', BENCH_FILE: file });
 				printMemory(inline, contrast);
 				const upload = inline.uploads[0] ?? {};
 				const received = inline.uploads.length === 1 && upload.bytes === contrast.bytes && upload.sha256 === contrast.sha256;
@@ -524,7 +510,7 @@ async function main() {
 			}
 
 			// 2. Throughput.
-			const t = await runChild({ ...childEnv, BENCH_PART: 'throughput' });
+			const t = await runOwnChild({ ...childEnv, BENCH_PART: 'throughput' });
 			const { ok, ratio } = printThroughput(t, variant);
 			if (!ok) failures.push(`throughput (${variant}): uploads, creates or their URLs are not one per row`);
 			const upload = t.inFlight['/v1/files'];

@@ -15,7 +15,7 @@
 // per row plus the video time), wall / floor, the share of requests answered 429, peak RSS.
 // Targets: created = rows, 0 duplicates, 0 failed, wall / floor <= 1.3, 429s <= 5 %.
 require('../test/helpers/env');
-const { spawn } = require('node:child_process');
+const { runChild } = require('./child');
 const { generateEachRow, sheetRows } = require('./sheet');
 
 const rows = Number(process.env.BENCH_ROWS ?? 1000);
@@ -39,20 +39,8 @@ async function runRows(count, credentials, wait, first = 0) {
 	});
 }
 
-/** Spawns this script as a child; resolves with the RESULT it printed. */
-function runChild(env) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [__filename], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout.on('data', (chunk) => (output += chunk));
-		child.stderr.on('data', (chunk) => (output += chunk));
-		child.on('close', () => {
-			const line = output.split('\n').find((text) => text.startsWith('RESULT '));
-			if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
-			else reject(new Error(output));
-		});
-	});
-}
+/** Runs this script again as a measuring child (bench/child.js); resolves with its RESULT. */
+const runOwnChild = (env) => runChild(__filename, env);
 
 async function runCase(name) {
 	const { startStandIn } = require('../stand-in/server');
@@ -72,7 +60,7 @@ async function runCase(name) {
 			const share = Math.ceil(rows / workers);
 			const results = await Promise.all(
 				Array.from({ length: workers }, (_, worker) =>
-					runChild({ BENCH_WORKER: JSON.stringify({ rows: share, first: worker * share, credentials, wait }) }),
+					runOwnChild({ BENCH_WORKER: JSON.stringify({ rows: share, first: worker * share, credentials, wait }) }),
 				),
 			);
 			failed = results.reduce((sum, result) => sum + result.failed, 0);
@@ -143,7 +131,7 @@ async function main() {
 		if (!cases[name]) throw new Error(`no case ${name}; cases: ${Object.keys(cases).join(', ')}`);
 		let result;
 		try {
-			result = await runChild({ BENCH_CASE: name });
+			result = await runOwnChild({ BENCH_CASE: name });
 		} catch (error) {
 			console.error(`${name} failed:\n${error.message}`);
 			missed = true;
