@@ -37,6 +37,15 @@ export class GptGeApi implements ICredentialType {
 			description:
 				"The API's address, not the web site's: https://api.gpt.ge for GPT.GE itself. Change it only if your provider (a reseller) serves the same API on another host.",
 		},
+		{
+			displayName: 'Rate Limit (Requests per Second)',
+			name: 'rateLimit',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 1 },
+			default: 0,
+			description:
+				"Your GPT.GE plan's rate limit: every workflow that uses this credential stays under it together. 0 lets the node learn the limit from GPT.GE's answers. In queue mode each worker paces itself, so divide the limit by the number of workers.",
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -7,7 +7,7 @@ const { NodeApiError, NodeOperationError } = require('n8n-workflow');
 const { runListSearch, runNode, TOKEN } = require('./helpers/engine');
 const { API, interceptGenerate, interceptTaskPolls, recordRequests, withStandIn } = require('./helpers/api');
 const { startLoopbackApi } = require('./helpers/loopback');
-const { Pacer, pacerFor } = require('../nodes/GptGe/shared/pacer');
+const { Pacer, pacerFor } = require('../nodes/GptGe/shared/api/pacer');
 
 const AVATAR = 'https://cdn.example.com/presenter.jpg';
 const AUDIO = 'https://cdn.example.com/speech.mp3';

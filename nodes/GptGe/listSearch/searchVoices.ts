@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
-import { apiGet } from '../shared/transport';
-import { voiceIdsOf, voiceLanguages, voicesOf, type Voice } from '../shared/voices';
+import { apiGet } from '../shared/api/direct';
+import { languageOptions, voiceIdsOf, voicesOf, type Voice } from '../shared/voices';
 
 /** Generate's Voice picker: the voices of the chosen language (both when it is an expression). */
 export async function searchVoices(
@@ -8,9 +8,10 @@ export async function searchVoices(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const chosen = this.getCurrentNodeParameter('language');
-	const languages = voiceLanguages.filter((language) => chosen === language);
+	const all = languageOptions.map((option) => String(option.value));
+	const languages = all.filter((language) => chosen === language);
 	const voices: Voice[] = [];
-	for (const language of languages.length ? languages : voiceLanguages) {
+	for (const language of languages.length ? languages : all) {
 		const response = await apiGet(this, '/avatar/voice', { priority: 'normal', qs: { language } });
 		voices.push(...voicesOf(response.body));
 	}

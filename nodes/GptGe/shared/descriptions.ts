@@ -1,4 +1,5 @@
-import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { DEFAULT_LANGUAGE, languageOptions } from './voices';
 
 /*
  * The spoken-text fields appear under two voice sources and are sent under a different body
@@ -6,18 +7,12 @@ import type { IDisplayOptions, INodeProperties, INodePropertyOptions } from 'n8n
  * survives switching the voice source; displayOptions keep exactly one copy active.
  */
 
-/** The languages GPT.GE speaks (zh, en), for every Language field. */
-export const languageOptions: INodePropertyOptions[] = [
-	{ name: 'English', value: 'en' },
-	{ name: 'Chinese', value: 'zh' },
-];
-
 export function languageField(displayOptions: IDisplayOptions, bodyProperty: string): INodeProperties {
 	return {
 		displayName: 'Language',
 		name: 'language',
 		type: 'options',
-		default: 'en',
+		default: DEFAULT_LANGUAGE,
 		required: true,
 		description: 'Language of the text to speak',
 		options: languageOptions,
@@ -183,9 +178,8 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 }
 
 /**
- * Options of every operation, with the operation's own (`extra`) before them. Without Max
- * Requests per Second the node learns GPT.GE's rate limit from its answers (see pacer.ts);
- * with it, it never goes faster.
+ * Options of every operation, with the operation's own (`extra`) before them. Max Requests per
+ * Second caps this node's own requests (api/pacer.ts); the account's limit is the credential's.
  */
 export function apiOptionsField(showFor: ShowFor, extra: INodeProperties[] = []): INodeProperties {
 	return {
@@ -204,7 +198,7 @@ export function apiOptionsField(showFor: ShowFor, extra: INodeProperties[] = [])
 				typeOptions: { minValue: 0.1, numberPrecision: 1 },
 				default: 10,
 				description:
-					"Your GPT.GE plan's rate limit, shared by every run in this n8n process (each queue-mode worker paces itself). Leave it out to let the node learn the limit from GPT.GE's answers.",
+					"The most requests per second this node sends, in all its runs together. It never speeds up or slows down other workflows: your plan's limit, which all of them share, is the Rate Limit of the GPT.GE API credential.",
 			},
 		],
 	};

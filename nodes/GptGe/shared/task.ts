@@ -1,16 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { isObject, isoTime } from './values';
 
-/** Where a task's status is read: GET /avatar/task/{task_id}. */
-const TASK_PATH = '/avatar/task/';
-
+/** Where a task's status is read: GET /avatar/task/{task_id}. The one place its path is built. */
 export function taskPath(taskId: string): string {
-	return TASK_PATH + encodeURIComponent(taskId);
-}
-
-/** The task ID in a status query's URL, or undefined when the URL is not one. */
-export function taskIdOfPath(url: string | undefined): string | undefined {
-	return url?.startsWith(TASK_PATH) ? decodeURIComponent(url.slice(TASK_PATH.length)) : undefined;
+	return `/avatar/task/${encodeURIComponent(taskId)}`;
 }
 
 /** Task states a following IF/Switch node can test without knowing the API. */

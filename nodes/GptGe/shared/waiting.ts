@@ -7,10 +7,13 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { recordTaskStatus } from './ledger';
-import { DeadlineReached } from './pacer';
+import { isOutOfTime, pause } from './api/attempts';
+import { apiGet } from './api/direct';
+import { downloadStream } from './api/download';
+import type { ItemState } from './api/items';
+import { DeadlineReached } from './api/pacer';
+import { asNodeError } from './api/routed';
 import { isFinal, summarizeTask, taskPath, type TaskSummary } from './task';
-import { apiGet, asNodeError, downloadStream, isOutOfTime, pause } from './transport';
 
 interface WaitSettings {
 	intervalMs: number;
@@ -58,17 +61,20 @@ function nextPollDelay(intervalMs: number, first: Sighting, latest: TaskSummary 
 	return Math.min(Math.max(intervalMs, estimateMs), intervalMs * MAX_ESTIMATE_INTERVALS);
 }
 
-function ledgerStatusOf(summary: TaskSummary): string {
-	return summary.status === 'failed' && summary.failReason ? `failed: ${summary.failReason}` : summary.status;
+/** Notes what a status check found in the item's state: a failed run's error lists it. */
+function noteStatus(state: ItemState, summary: TaskSummary) {
+	state.status = summary.status === 'failed' && summary.failReason ? `failed: ${summary.failReason}` : summary.status;
+	state.videoUrl = summary.videoUrl;
 }
 
 /**
- * Polls until the task succeeds or fails, or the wait budget runs out. The door retries a
+ * Polls until the task succeeds or fails, or the wait budget runs out. The request layer retries a
  * status check that failed for a passing reason within the budget; anything else ends the
  * wait. The execution's cancel signal ends the pause and the check in progress at once.
  */
 async function pollUntilFinal(
 	context: IExecuteSingleFunctions,
+	state: ItemState,
 	taskId: string,
 	latest: TaskSummary | undefined,
 ): Promise<TaskSummary> {
@@ -101,9 +107,9 @@ async function pollUntilFinal(
 			});
 			latest = summarizeTask(taskId, (response.body as IDataObject).data);
 			lastFailure = undefined;
-			recordTaskStatus(context, taskId, ledgerStatusOf(latest), latest.videoUrl);
+			noteStatus(state, latest);
 		} catch (error) {
-			// The abort's reason, not the door's error: n8n would hand that one back unchanged.
+			// The abort's reason, not the request layer's error: n8n would hand that one back unchanged.
 			if (signal?.aborted) throw cancelled(context, taskId, signal.reason as Error);
 			if (!isOutOfTime(error)) throw asNodeError(context, error);
 			if (!(error instanceof DeadlineReached)) lastFailure = error as Error;
@@ -128,23 +134,24 @@ async function downloadVideo(
  * Each item waits inside its own request, so n8n's engine runs the items' waits side by side.
  */
 export async function waitForTask(
-	this: IExecuteSingleFunctions,
+	context: IExecuteSingleFunctions,
+	state: ItemState,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const waiting = this.getNodeParameter('waitForCompletion', false) as boolean;
-	const downloading = this.getNodeParameter('downloadVideo', false) as boolean;
+	const waiting = context.getNodeParameter('waitForCompletion', false) as boolean;
+	const downloading = context.getNodeParameter('downloadVideo', false) as boolean;
 	if (!waiting && !downloading) return items;
 
 	const [item] = items;
 	const taskId = item.json.taskId as string;
 	let summary = typeof item.json.status === 'string' ? (item.json as TaskSummary) : undefined;
 	if (waiting) {
-		summary = await pollUntilFinal(this, taskId, summary);
-		if (summary.status === 'failed' && !this.continueOnFail()) {
-			throw new NodeApiError(this.getNode(), summary.task as JsonObject, {
+		summary = await pollUntilFinal(context, state, taskId, summary);
+		if (summary.status === 'failed' && !context.continueOnFail()) {
+			throw new NodeApiError(context.getNode(), summary.task as JsonObject, {
 				message: `GPT.GE could not make the video: ${summary.failReason ?? 'no reason given'}`,
 				description: `Task ${taskId} failed. Check the avatar (a photo must show a face) and the voice input.`,
-				itemIndex: this.getItemIndex(),
+				itemIndex: context.getItemIndex(),
 			});
 		}
 	}
@@ -152,8 +159,8 @@ export async function waitForTask(
 
 	const result: INodeExecutionData = { ...item, json: { ...item.json, ...summary } };
 	if (downloading && summary.status === 'succeeded' && summary.videoUrl) {
-		const propertyName = this.getNodeParameter('binaryPropertyName', 'data') as string;
-		result.binary = { ...item.binary, [propertyName]: await downloadVideo(this, summary) };
+		const propertyName = context.getNodeParameter('binaryPropertyName', 'data') as string;
+		result.binary = { ...item.binary, [propertyName]: await downloadVideo(context, summary) };
 	}
 	return [result];
 }

@@ -7,7 +7,9 @@ import type {
 } from 'n8n-workflow';
 import type { AnswerCheck } from '../../shared/apiResponse';
 import { apiOptionsField } from '../../shared/descriptions';
-import { apiGet, routedThroughDoor } from '../../shared/transport';
+import { apiGet } from '../../shared/api/direct';
+import type { ItemState } from '../../shared/api/items';
+import { routedThroughDoor } from '../../shared/api/routed';
 import { isObject, isoTime } from '../../shared/values';
 
 const showOnlyForGetQuota = {
@@ -43,7 +45,8 @@ const usd = (dollars: number) => Math.round(dollars * 1e6) / 1e6;
  * `total_usage` is in cents.
  */
 async function toQuotaItem(
-	this: IExecuteSingleFunctions,
+	context: IExecuteSingleFunctions,
+	state: ItemState,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
@@ -55,7 +58,7 @@ async function toQuotaItem(
 
 	let usage: IDataObject | null = null;
 	if (reportedUsed === undefined || (reportedLeft === undefined && !unlimited)) {
-		const answer = await apiGet(this, '/v1/dashboard/billing/usage', {
+		const answer = await apiGet(context, '/v1/dashboard/billing/usage', {
 			priority: 'normal',
 			isSuccess: hasNumber('total_usage'),
 		});
@@ -74,7 +77,7 @@ async function toQuotaItem(
 				subscription,
 				usage,
 			},
-			pairedItem: { item: this.getItemIndex() },
+			pairedItem: { item: state.itemIndex },
 		},
 	];
 }

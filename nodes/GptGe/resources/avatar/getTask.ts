@@ -4,10 +4,12 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import type { ItemState } from '../../shared/api/items';
+import { routedThroughDoor, type RoutedRequest } from '../../shared/api/routed';
+import { checkNotEmpty } from '../../shared/checks';
 import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
-import { summarizeTask, taskIdOfPath } from '../../shared/task';
-import { routedThroughDoor } from '../../shared/transport';
-import { checkNotEmpty, inputCheck } from '../../shared/validation';
+import { summarizeTask, taskPath } from '../../shared/task';
+import { inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
 
 const showOnlyForGetTask = {
@@ -25,31 +27,41 @@ export const avatarGetTaskDescription: INodeProperties[] = [
 		required: true,
 		description: 'The ID Generate returned for the video',
 		displayOptions: { show: showOnlyForGetTask },
-		routing: { request: { url: '=/avatar/task/{{ encodeURIComponent($value) }}' } },
 	},
 	...waitAndDownloadFields(showOnlyForGetTask, false),
 	apiOptionsField(showOnlyForGetTask),
 ];
 
+/** The task the item asks for, read once (its ID can be an expression). */
+function readTaskId(context: IExecuteSingleFunctions, state: ItemState) {
+	const value = context.getNodeParameter('taskId');
+	state.taskId = value === undefined || value === null ? '' : String(value);
+}
+
+/** The status query of the item's task. */
+async function queryTask(_context: IExecuteSingleFunctions, state: ItemState, request: RoutedRequest): Promise<RoutedRequest> {
+	return { ...request, url: taskPath(state.taskId as string) };
+}
+
 /** The task, normalised, paired with the input item that named it. */
 async function toTaskSummaryItem(
-	this: IExecuteSingleFunctions,
+	_context: IExecuteSingleFunctions,
+	state: ItemState,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const taskId = this.getNodeParameter('taskId') as string;
 	const data = (response.body as { data?: unknown }).data;
-	return [{ json: summarizeTask(taskId, data), pairedItem: { item: this.getItemIndex() } }];
+	return [{ json: summarizeTask(state.taskId as string, data), pairedItem: { item: state.itemIndex } }];
 }
 
 export const avatarGetTaskRouting = routedThroughDoor(
 	{
 		createsTask: false,
-		// The Task ID as sent: the rest of the URL its routing built.
-		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription, ({ url }) => ({
-			taskId: taskIdOfPath(url),
+		identify: readTaskId,
+		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription, (_request, state) => ({
+			taskId: state.taskId,
 		})),
+		prepare: queryTask,
 	},
-	// The URL comes from the Task ID field's routing.
 	{ request: { method: 'GET' }, postReceive: [toTaskSummaryItem, waitForTask] },
 );

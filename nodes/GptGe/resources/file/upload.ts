@@ -5,18 +5,13 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import type { ItemState } from '../../shared/api/items';
+import { routedThroughDoor } from '../../shared/api/routed';
+import { checkBinaryFile } from '../../shared/checks';
 import { apiOptionsField, binaryFieldName, maxUploadSizeOption } from '../../shared/descriptions';
-import {
-	UPLOAD_PATH,
-	binaryFileOf,
-	isFileAnswer,
-	maxUploadBytes,
-	uploadRequestOf,
-	uploadedFileOf,
-	type BinaryFile,
-} from '../../shared/files';
-import { routedThroughDoor } from '../../shared/transport';
-import { checkBinaryFile, inputCheck, type InputCheck } from '../../shared/validation';
+import { binaryFileOf, maxUploadBytes, type BinaryFile } from '../../shared/files/binary';
+import { UPLOAD_PATH, isFileAnswer, uploadRequestOf, uploadedFileOf } from '../../shared/files/upload';
+import { inputCheck, type InputCheck } from '../../shared/validation';
 
 const showOnlyForUpload = {
 	resource: ['file'],
@@ -62,15 +57,16 @@ async function attachBinaryFile(
 
 /** One item per upload: the file's URL on GPT.GE's CDN, its ID, size, name and type. */
 async function toFileItem(
-	this: IExecuteSingleFunctions,
+	context: IExecuteSingleFunctions,
+	state: ItemState,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
-	const file = (await fileOfItem(this)) as BinaryFile;
-	return [{ json: uploadedFileOf(this, response.body, file), pairedItem: { item: this.getItemIndex() } }];
+	const file = (await fileOfItem(context)) as BinaryFile;
+	return [{ json: uploadedFileOf(context, response.body, file), pairedItem: { item: state.itemIndex } }];
 }
 
-// Sent by the door (shared/transport.ts): paced, and sent again after a passing failure, since
+// Sent by the request layer (shared/api/): paced, and sent again after a passing failure, since
 // an upload is not a paid task.
 export const fileUploadRouting = routedThroughDoor(
 	{ createsTask: false, checkInput: inputCheck(checkUploadInput, fileUploadDescription), isSuccess: isFileAnswer },

@@ -4,9 +4,10 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { apiOptionsField, languageOptions } from '../../shared/descriptions';
-import { routedThroughDoor } from '../../shared/transport';
-import { voiceIdsOf, voicesOf } from '../../shared/voices';
+import type { ItemState } from '../../shared/api/items';
+import { routedThroughDoor } from '../../shared/api/routed';
+import { apiOptionsField } from '../../shared/descriptions';
+import { DEFAULT_LANGUAGE, languageOptions, voiceIdsOf, voicesOf } from '../../shared/voices';
 
 const showOnlyForVoiceList = {
 	resource: ['voice'],
@@ -18,7 +19,7 @@ export const voiceListDescription: INodeProperties[] = [
 		displayName: 'Language',
 		name: 'language',
 		type: 'options',
-		default: 'en',
+		default: DEFAULT_LANGUAGE,
 		description: 'List the voices that speak this language',
 		options: languageOptions,
 		displayOptions: { show: showOnlyForVoiceList },
@@ -29,13 +30,14 @@ export const voiceListDescription: INodeProperties[] = [
 
 /** One item per voice, with `voice` ready for Generate's Voice field (By ID). */
 async function toVoiceItems(
-	this: IExecuteSingleFunctions,
+	_context: IExecuteSingleFunctions,
+	state: ItemState,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
 	return voicesOf(response.body).map((voice) => ({
 		json: { ...voice, voice: voiceIdsOf(voice) },
-		pairedItem: { item: this.getItemIndex() },
+		pairedItem: { item: state.itemIndex },
 	}));
 }
 

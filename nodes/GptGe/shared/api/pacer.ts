@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
+import type { Priority } from './policy';
 
 /*
  * Spaces out the requests to one GPT.GE account so a bulk run stays under the gateway's rate
@@ -10,6 +11,11 @@ import { sleep } from 'n8n-workflow';
  * Retry-After (with jitter, so several workers behind one limit do not return in step), goes on
  * just below the limit and probes upwards slowly. A 429 soon after the last one means the
  * estimate was wrong (a longer window, other clients): the rate is then cut much harder.
+ *
+ * The credential's Rate Limit caps the account's pacer: it describes the account, so it holds for
+ * every workflow. A node's Options → Max Requests per Second caps that node alone: a pacer of
+ * its own at that fixed rate, in front of the account's (capFor), so it never lifts or lowers
+ * another workflow's pace.
  */
 
 /** Requests per second before anything is known about the limit. */
@@ -29,12 +35,11 @@ const DEFAULT_PAUSE_MS = 1000;
 /** Longest single nap of the dispatcher, so a cancelled or expired waiter leaves promptly. */
 const MAX_NAP_MS = 200;
 
-/** Status checks yield to everything else: a create or a list call is never queued behind them. */
-export type Priority = 'normal' | 'background';
 
 interface Waiter {
 	priority: Priority;
 	deadline: number;
+	signal?: AbortSignal;
 	grant: (permittedAt: number) => void;
 	refuse: (reason: Error) => void;
 }
@@ -70,7 +75,11 @@ export class Pacer {
 
 	private dispatching = false;
 
-	constructor(maximum?: number) {
+	/** `upstream`: the pacer every permit of this one must also get (a node's cap before its account's). */
+	constructor(
+		maximum?: number,
+		readonly upstream?: Pacer,
+	) {
 		this.maximum = maximum;
 		this.rate = maximum ?? START_RATE;
 	}
@@ -89,6 +98,7 @@ export class Pacer {
 			const waiter: Waiter = {
 				priority,
 				deadline,
+				signal,
 				grant: (permittedAt) => {
 					signal?.removeEventListener('abort', onAbort);
 					resolve(permittedAt);
@@ -107,7 +117,7 @@ export class Pacer {
 		});
 	}
 
-	/** The user's known limit (Max Requests per Second), or undefined to learn it. */
+	/** The known limit (the credential's Rate Limit, or a node's cap), or undefined to learn it. */
 	setMaximum(maximum: number | undefined) {
 		if (maximum === this.maximum) return;
 		this.maximum = maximum;
@@ -163,13 +173,23 @@ export class Pacer {
 				const capped = this.maximum !== undefined && this.rate >= this.maximum;
 				// At the user's limit: a little slack, since requests reach the gateway with some jitter.
 				const interval = (1000 / this.rate) * (capped ? 1.03 : 1);
+				const waiter = this.waiters.shift() as Waiter;
+				let permittedAt = now;
+				if (this.upstream) {
+					try {
+						permittedAt = await this.upstream.permit(waiter.priority, waiter.signal, waiter.deadline);
+					} catch (reason) {
+						waiter.refuse(reason as Error);
+						continue;
+					}
+				}
 				// Keep the schedule when a nap overslept a little (never at the user's limit), but never
 				// send two at once: a burst can tip a one-second window over the limit.
-				this.nextPermitAt = Math.max(this.nextPermitAt, now - (capped ? 0 : interval / 4)) + interval;
-				this.sentAt.push(now);
-				while (this.sentAt[0] < now - 1100) this.sentAt.shift();
-				while (this.refusedAt.length && this.refusedAt[0] < now - 1100) this.refusedAt.shift();
-				this.waiters.shift()?.grant(now);
+				this.nextPermitAt = Math.max(this.nextPermitAt, permittedAt - (capped ? 0 : interval / 4)) + interval;
+				this.sentAt.push(permittedAt);
+				while (this.sentAt[0] < permittedAt - 1100) this.sentAt.shift();
+				while (this.refusedAt.length && this.refusedAt[0] < permittedAt - 1100) this.refusedAt.shift();
+				waiter.grant(permittedAt);
 			}
 		} finally {
 			this.dispatching = false;
@@ -185,11 +205,17 @@ export class Pacer {
 }
 
 const pacers = new Map<string, Pacer>();
+const caps = new Map<string, Pacer>();
 
-/** The pacer of one account: the same base URL and token share one, across runs. */
+/** A digest of what names an account, so the maps hold no token. */
+const keyOf = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex');
+
+/**
+ * The pacer of one account: the same base URL and token share one, across runs. `maximum` is the
+ * credential's Rate Limit (undefined: learn the limit from the answers).
+ */
 export function pacerFor(baseUrl: string, token: string, maximum?: number): Pacer {
-	// A digest, so the map holds no token.
-	const key = createHash('sha256').update(`${baseUrl}\n${token}`).digest('hex');
+	const key = keyOf(baseUrl, token);
 	let pacer = pacers.get(key);
 	if (!pacer) {
 		pacer = new Pacer(maximum);
@@ -199,7 +225,27 @@ export function pacerFor(baseUrl: string, token: string, maximum?: number): Pace
 	return pacer;
 }
 
+/**
+ * One node's own cap (Options → Max Requests per Second) in front of its account's pacer: the
+ * same node of the same workflow shares one across runs; other nodes and workflows are not slowed.
+ */
+export function capFor(account: Pacer, node: string, perSecond: number): Pacer {
+	let cap = caps.get(node);
+	if (!cap || cap.upstream !== account) {
+		cap = new Pacer(perSecond, account);
+		caps.set(node, cap);
+	}
+	cap.setMaximum(perSecond);
+	return cap;
+}
+
+/** The key of a node's cap: the account, the workflow and the node. */
+export function capKey(baseUrl: string, token: string, workflowId: string, nodeId: string): string {
+	return keyOf(baseUrl, token, workflowId, nodeId);
+}
+
 /** Forgets what was learnt about every account (tests start each case from scratch). */
 export function forgetPacers() {
 	pacers.clear();
+	caps.clear();
 }

@@ -1,0 +1,191 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type DeclarativeRestApiSettings,
+	type IDataObject,
+	type IExecutePaginationFunctions,
+	type IExecuteSingleFunctions,
+	type IN8nHttpFullResponse,
+	type INodeExecutionData,
+	type INodePropertyRouting,
+	type PostReceiveAction,
+	type PreSendAction,
+} from 'n8n-workflow';
+import { apiErrorOf, type AnswerCheck } from '../apiResponse';
+import { accountOf, requestOptionsFor } from './account';
+import { attemptUntilSettled, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer, type Ticket } from './attempts';
+import { itemStateOf, type ItemState } from './items';
+import { withLedger } from './ledger';
+
+/*
+ * Routed requests: an operation's routing, sent by the request layer. The routing builds a
+ * request per item; n8n-core hands it to the operation's `requestOperations.pagination` function
+ * (with `send.paginate` on), the one hook where a declarative node makes the call itself,
+ * through `makeRoutingRequest`, which sends it and runs the postReceive steps. `checkApiAnswer`,
+ * the first of those steps, reports what the API answered, so that only the answer to this very
+ * request can cause it to be sent again. Each item has one state (items.ts), handed to the
+ * operation's hooks.
+ */
+
+/** A request as the routing built it. */
+export type RoutedRequest = DeclarativeRestApiSettings.HttpRequestOptions;
+
+/**
+ * Refuses an item's input before anything is sent (see validation.ts): the error, or null.
+ * `failure` is an error met while reading what the item is about (`identify`): the item's problem.
+ */
+export type RequestCheck = (
+	context: IExecuteSingleFunctions,
+	request: RoutedRequest,
+	state: ItemState,
+	failure?: Error,
+) => Promise<Error | null>;
+
+/** A postReceive step of an operation, handed its item's state. */
+export type ItemStep = (
+	context: IExecuteSingleFunctions,
+	state: ItemState,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+) => Promise<INodeExecutionData[]>;
+
+/** What an operation's request is, for the request layer. */
+export interface RoutedCall {
+	createsTask: boolean;
+	/** What a successful answer looks like, if not `code: "success"` (the billing endpoints). */
+	isSuccess?: AnswerCheck;
+	/** Notes what the item is about (the task it reads or goes on with) before its input is checked. */
+	identify?: (context: IExecuteSingleFunctions, state: ItemState) => void;
+	checkInput?: RequestCheck;
+	/**
+	 * Makes the request the item sends, once its input is checked: the task's own path, files
+	 * uploaded first (see files/). Runs once per item: a retry does not repeat it.
+	 */
+	prepare?: (context: IExecuteSingleFunctions, state: ItemState, request: RoutedRequest) => Promise<RoutedRequest>;
+}
+
+/** The answer to the request in flight for an item, as checkApiAnswer saw it. */
+interface InFlight {
+	ticket?: Ticket;
+	response?: IN8nHttpFullResponse;
+	error?: NodeApiError;
+}
+
+const inFlight = new WeakMap<ItemState, InFlight>();
+
+/** First postReceive step of every operation: reports the answer, then throws if it is a failure. */
+function answerCheckStep(isSuccess?: AnswerCheck): PostReceiveAction {
+	return async function checkApiAnswer(
+		this: IExecuteSingleFunctions,
+		items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	): Promise<INodeExecutionData[]> {
+		const error = apiErrorOf(this.getNode(), response, this.getItemIndex(), isSuccess);
+		const sent = inFlight.get(itemStateOf(this));
+		if (sent) {
+			Object.assign(sent, { response, error });
+			if (sent.ticket) noteAnswer(sent.ticket, response);
+		}
+		if (error) throw error;
+		return items;
+	};
+}
+
+/** An operation's step as n8n calls a postReceive function, with its item's state. */
+function withItemState(step: ItemStep): PostReceiveAction {
+	return async function (this: IExecuteSingleFunctions, items: INodeExecutionData[], response: IN8nHttpFullResponse) {
+		return await step(this, itemStateOf(this), items, response);
+	};
+}
+
+/**
+ * An operation's routing, sent by the request layer: the engine's pagination hook hands the
+ * request to `sendRouted`, and `checkApiAnswer` comes before the operation's own steps.
+ */
+export function routedThroughDoor(
+	call: RoutedCall,
+	routing: { request: INodePropertyRouting['request']; preSend?: PreSendAction[]; postReceive: ItemStep[] },
+): INodePropertyRouting {
+	return {
+		request: routing.request,
+		send: { paginate: true, ...(routing.preSend ? { preSend: routing.preSend } : {}) },
+		operations: { pagination: sendRouted(call) },
+		output: { postReceive: [answerCheckStep(call.isSuccess), ...routing.postReceive.map(withItemState)] },
+	};
+}
+
+/** The error as n8n shows it, naming the item. */
+export function asNodeError(context: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= context.getItemIndex();
+		return error;
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex: context.getItemIndex() });
+}
+
+/**
+ * Under Continue On Fail, the error item paired with its row. n8n's engine replaces the JSON of an
+ * item that carries `error` with { error: message }, dropping the why and the task ID. Without
+ * it, and with only keys n8n's error output recognises (error, details), the item keeps both and
+ * still reaches that output.
+ */
+function errorItem(error: NodeApiError | NodeOperationError, state: ItemState): INodeExecutionData {
+	const taskId = state.created || state.resumed ? state.taskId : undefined;
+	const details = {
+		...(error.description ? { description: error.description } : {}),
+		...(taskId ? { taskId } : {}),
+		...(Object.keys(state.uploads).length ? { uploaded: { ...state.uploads } } : {}),
+	};
+	const json: IDataObject = { error: error.message, ...(Object.keys(details).length ? { details } : {}) };
+	return { json, pairedItem: { item: state.itemIndex } };
+}
+
+/**
+ * The `requestOperations.pagination` function of an operation: checks the item, prepares its
+ * request and sends it. A failed item becomes an error item under Continue On Fail; otherwise
+ * its error lists the tasks the run created.
+ */
+function sendRouted(call: RoutedCall) {
+	return async function (
+		this: IExecutePaginationFunctions,
+		requestData: DeclarativeRestApiSettings.ResultOptions,
+	): Promise<INodeExecutionData[]> {
+		const state = itemStateOf(this);
+		try {
+			let failure: Error | undefined;
+			try {
+				call.identify?.(this, state);
+			} catch (error) {
+				failure = error as Error;
+			}
+			const problem = call.checkInput ? await call.checkInput(this, requestData.options, state, failure) : failure;
+			if (problem) throw problem;
+			const request = call.prepare ? await call.prepare(this, state, requestData.options) : requestData.options;
+			const account = await accountOf(this);
+			const policy = { createsTask: call.createsTask && !state.resumed, priority: 'normal' as const };
+			return await attemptUntilSettled<INodeExecutionData[]>(this, account, policy, async (attempt) => {
+				const sent: InFlight = { ticket: attempt.ticket };
+				inFlight.set(state, sent);
+				const { url, ...options } = requestOptionsFor(account, attempt);
+				try {
+					const items = await this.makeRoutingRequest({
+						...requestData,
+						options: { ...request, ...options, ...(url ? { url } : {}) },
+					});
+					return { value: items };
+				} catch (error) {
+					if (sent.error && sent.error === error) return { failed: outcomeOfAnswer(sent.response!), error: sent.error };
+					if (!sent.response) return { failed: outcomeOfNoAnswer(error), error: error as Error };
+					// A later step (waiting, downloading) failed: final, never a reason to send again.
+					throw asNodeError(this, error);
+				}
+			});
+		} catch (error) {
+			const nodeError = asNodeError(this, error);
+			if (this.continueOnFail()) return [errorItem(nodeError, state)];
+			throw withLedger(this, nodeError);
+		} finally {
+			inFlight.delete(state);
+		}
+	};
+}
