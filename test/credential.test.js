@@ -39,6 +39,19 @@ describe('GPT.GE API credential', () => {
 		});
 	});
 
+	test('has an optional Rate Limit for the account, 0 (learn it) by default, after the token and Base URL', () => {
+		const credential = new GptGeApi();
+
+		expect(credential.properties.map((property) => [property.name, property.type, property.default, property.required ?? false])).toStrictEqual([
+			['apiToken', 'string', '', true],
+			['baseUrl', 'string', 'https://api.gpt.ge', true],
+			['rateLimit', 'number', 0, false],
+		]);
+		const rateLimit = credential.properties.at(-1);
+		expect(rateLimit.displayName).toBe('Rate Limit (Requests per Second)');
+		expect(rateLimit.typeOptions).toStrictEqual({ minValue: 0, numberPrecision: 1 });
+	});
+
 	const REFUSED_401 =
 		"GPT.GE refused the token (HTTP 401). GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller's API address.";
 	const USE_API_ADDRESS =

@@ -331,7 +331,7 @@ describe('Avatar → Generate: errors', () => {
 		expect(error.message).toBe('GPT.GE: The system is busy');
 		expect(error.description).toBe(
 			'GPT.GE refused the request 12 times for its rate limit, so nothing was created for this item. Run it again later, ' +
-				'or lower Options → Max Requests per Second (in queue mode: on each worker) if other workflows or workers use the same token.' +
+				"or set Rate Limit in the GPT.GE API credential to your plan's limit if other workflows or queue-mode workers use the same token." +
 				NOTHING_CREATED,
 		);
 	}, 15_000); // each 429 soon after another slows the pacer further: about 5 s in all

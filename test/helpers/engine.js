@@ -71,7 +71,7 @@ function nodeTypesOf(nodeType) {
 }
 
 /** A Workflow holding the node, its parameters completed with defaults as n8n does on load. */
-function workflowWith({ parameters, nodeType, continueOnFail = false, onError = continueOnFail ? 'continueRegularOutput' : undefined }) {
+function workflowWith({ parameters, nodeType, continueOnFail = false, onError = continueOnFail ? 'continueRegularOutput' : undefined, workflowId = 'wf-test' }) {
 	const node = {
 		id: 'gptge-node',
 		name: 'GPT.GE',
@@ -83,7 +83,7 @@ function workflowWith({ parameters, nodeType, continueOnFail = false, onError = 
 		...(onError ? { onError } : {}),
 	};
 	const workflow = new Workflow({
-		id: 'wf-test',
+		id: workflowId,
 		nodes: [node],
 		connections: {},
 		active: false,
@@ -129,8 +129,9 @@ async function runNode({
 	nodeType = loadNodeType(),
 	credentialsDecrypted,
 	abortSignal = new AbortController().signal,
+	workflowId,
 }) {
-	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError });
+	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError, workflowId });
 	// As WorkflowExecute does: every waiting item listens to the one execution signal.
 	setMaxListeners(Infinity, abortSignal);
 	const inputData = { main: [items] };

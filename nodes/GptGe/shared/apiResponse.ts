@@ -19,7 +19,7 @@ export function hintFor(statusCode: number, apiMessage = ''): string {
 		return 'The token may not do this: it may be disabled, expired or limited to other models. Check it in your GPT.GE account; if it comes from a reseller, check Base URL too.';
 	}
 	if (statusCode === 429) {
-		return 'GPT.GE kept refusing requests for its rate limit. Try again later, or set Options → Max Requests per Second to your plan\'s limit.';
+		return 'GPT.GE kept refusing requests for its rate limit. Try again later, or set Rate Limit in the GPT.GE API credential to your plan\'s limit.';
 	}
 	if (statusCode >= 500) {
 		return 'The GPT.GE service failed to process the request. Try again later.';

@@ -89,8 +89,8 @@ function rateLimitedWords(attempts: number, retryAfterMs: number, policy: CallPo
 			`GPT.GE refused the request ${attempts} time${attempts > 1 ? 's' : ''} for its rate limit` +
 			(retryAfterMs > MAX_RETRY_AFTER_MS ? ` and asked to wait ${Math.round(retryAfterMs / 1000)} s` : '') +
 			(policy.createsTask ? ', so nothing was created for this item' : '') +
-			'. Run it again later, or lower Options → Max Requests per Second ' +
-			'(in queue mode: on each worker) if other workflows or workers use the same token.',
+			". Run it again later, or set Rate Limit in the GPT.GE API credential to your plan's limit " +
+			'if other workflows or queue-mode workers use the same token.',
 	};
 }
 
@@ -119,10 +119,17 @@ function redirectedWords(status: number, to: string | undefined, place: Place, p
 	};
 }
 
+/** Giving up, with the words to report it in (none: the failed attempt's own error as it is). */
+const fail = (words?: Words, outOfTime = false): Decision => ({
+	act: 'fail',
+	...(words ? { words } : {}),
+	...(outOfTime ? { outOfTime } : {}),
+});
+
 /** A pause before the next attempt, unless the limits or the wait's end say to give up. */
 function retryOrGiveUp(afterMs: number, counters: Counters, policy: CallPolicy, place: Place, words?: Words): Decision {
-	if (counters.failures >= MAX_TRANSIENT_ATTEMPTS && policy.deadline === undefined) return { act: 'fail', words };
-	if (place.now + afterMs >= (policy.deadline ?? Infinity)) return { act: 'fail', words, outOfTime: true };
+	if (counters.failures >= MAX_TRANSIENT_ATTEMPTS && policy.deadline === undefined) return fail(words);
+	if (place.now + afterMs >= (policy.deadline ?? Infinity)) return fail(words, true);
 	return { act: 'retry', afterMs, counters };
 }
 
@@ -138,7 +145,7 @@ function decideDownload(
 	const passing = status === undefined || status === 429 || status >= 500;
 	const failures = counters.failures + 1;
 	if (!passing || failures >= MAX_TRANSIENT_ATTEMPTS) {
-		return { act: 'fail', words: { newError: { message: `Could not download ${what}`, description: `Downloading ${url} failed:`, withCause: true } } };
+		return fail({ newError: { message: `Could not download ${what}`, description: `Downloading ${url} failed:`, withCause: true } });
 	}
 	return retryOrGiveUp(backoffMs(failures, place.random), { ...counters, failures }, policy, place);
 }
@@ -148,7 +155,7 @@ export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters,
 	if (policy.download) return decideDownload(outcome, policy, policy.download, counters, place);
 	if ('noAnswer' in outcome) {
 		const notSent = NOT_SENT_CODES.includes(outcome.code ?? '');
-		if (policy.createsTask && !notSent) return { act: 'fail', words: { add: MAY_HAVE_CREATED } };
+		if (policy.createsTask && !notSent) return fail({ add: MAY_HAVE_CREATED });
 		const failures = counters.failures + 1;
 		const words: Words | undefined = policy.createsTask ? { replace: NOT_CREATED } : undefined;
 		return retryOrGiveUp(backoffMs(failures, place.random), { ...counters, failures }, policy, place, words);
@@ -161,7 +168,7 @@ export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters,
 		const tooLong = (retryAfterMs ?? 0) > MAX_RETRY_AFTER_MS;
 		// A wait's own budget bounds its retries; other calls give up after a while.
 		if (policy.deadline === undefined && (rateLimited >= MAX_RATE_LIMITED_ATTEMPTS || tooLong)) {
-			return { act: 'fail', words: rateLimitedWords(rateLimited, retryAfterMs ?? 0, policy) };
+			return fail(rateLimitedWords(rateLimited, retryAfterMs ?? 0, policy));
 		}
 		return retryOrGiveUp(0, { ...counters, rateLimited }, policy, place);
 	}
@@ -169,7 +176,7 @@ export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters,
 		const to = resolvedLocation(outcome.location, place);
 		const redirects = counters.redirects + 1;
 		if (!to || new URL(to).origin !== place.origin || redirects > MAX_REDIRECTS) {
-			return { act: 'fail', words: redirectedWords(status, to, place, policy) };
+			return fail(redirectedWords(status, to, place, policy));
 		}
 		return { act: 'follow', url: to, counters: { ...counters, redirects } };
 	}
@@ -178,5 +185,5 @@ export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters,
 		const failures = counters.failures + 1;
 		return retryOrGiveUp(backoffMs(failures, place.random, retryAfterMs), { ...counters, failures }, policy, place);
 	}
-	return { act: 'fail', words: policy.createsTask && status >= 500 ? { add: MAY_HAVE_CREATED } : undefined };
+	return fail(policy.createsTask && status >= 500 ? { add: MAY_HAVE_CREATED } : undefined);
 }
