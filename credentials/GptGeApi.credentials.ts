@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { hintFor } from '../nodes/GptGe/shared/apiResponse';
+import { SUBSCRIPTION_PATH as TEST_PATH } from '../nodes/GptGe/shared/endpoints';
 
 export class GptGeApi implements ICredentialType {
 	name = 'gptGeApi';
@@ -93,7 +94,6 @@ export class GptGeApi implements ICredentialType {
 	};
 }
 
-const TEST_PATH = '/v1/dashboard/billing/subscription';
 const USE_API_ADDRESS =
 	"Set Base URL to the API's address without a path: https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
 const REDIRECTED = `The Base URL redirected the test to another address, and the token was not sent there. ${USE_API_ADDRESS}`;

@@ -1,5 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { apiGet } from '../shared/api/direct';
+import { VOICES_PATH } from '../shared/endpoints';
 import { languageOptions, voiceIdsOf, voicesOf, type Voice } from '../shared/voices';
 
 /** Generate's Voice picker: the voices of the chosen language (both when it is an expression). */
@@ -12,7 +13,7 @@ export async function searchVoices(
 	const languages = all.filter((language) => chosen === language);
 	const voices: Voice[] = [];
 	for (const language of languages.length ? languages : all) {
-		const response = await apiGet(this, '/avatar/voice', { priority: 'normal', qs: { language } });
+		const response = await apiGet(this, VOICES_PATH, { priority: 'normal', qs: { language } });
 		voices.push(...voicesOf(response.body));
 	}
 	const wanted = filter?.trim().toLowerCase() ?? '';

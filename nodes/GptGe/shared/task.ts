@@ -1,11 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { isObject, isoTime } from './values';
 
-/** Where a task's status is read: GET /avatar/task/{task_id}. The one place its path is built. */
-export function taskPath(taskId: string): string {
-	return `/avatar/task/${encodeURIComponent(taskId)}`;
-}
-
 /** Task states a following IF/Switch node can test without knowing the API. */
 export type TaskStatus = 'queued' | 'processing' | 'succeeded' | 'failed' | 'unknown';
 

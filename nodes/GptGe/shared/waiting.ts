@@ -13,7 +13,8 @@ import { downloadStream } from './api/download';
 import type { ItemState } from './api/items';
 import { DeadlineReached } from './api/pacer';
 import { asNodeError } from './api/routed';
-import { isFinal, summarizeTask, taskPath, type TaskSummary } from './task';
+import { taskPath } from './endpoints';
+import { isFinal, summarizeTask, type TaskSummary } from './task';
 
 interface WaitSettings {
 	intervalMs: number;

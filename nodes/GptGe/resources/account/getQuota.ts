@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 import type { AnswerCheck } from '../../shared/apiResponse';
 import { apiOptionsField } from '../../shared/descriptions';
+import { SUBSCRIPTION_PATH, USAGE_PATH } from '../../shared/endpoints';
 import { apiGet } from '../../shared/api/direct';
 import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor } from '../../shared/api/routed';
@@ -58,7 +59,7 @@ async function toQuotaItem(
 
 	let usage: IDataObject | null = null;
 	if (reportedUsed === undefined || (reportedLeft === undefined && !unlimited)) {
-		const answer = await apiGet(context, '/v1/dashboard/billing/usage', {
+		const answer = await apiGet(context, USAGE_PATH, {
 			priority: 'normal',
 			isSuccess: hasNumber('total_usage'),
 		});
@@ -84,5 +85,5 @@ async function toQuotaItem(
 
 export const accountGetQuotaRouting = routedThroughDoor(
 	{ createsTask: false, isSuccess: hasNumber('hard_limit_usd') },
-	{ request: { method: 'GET', url: '/v1/dashboard/billing/subscription' }, postReceive: [toQuotaItem] },
+	{ request: { method: 'GET', url: SUBSCRIPTION_PATH }, postReceive: [toQuotaItem] },
 );

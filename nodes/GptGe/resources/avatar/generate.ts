@@ -9,6 +9,7 @@ import {
 	speechTextField,
 	waitAndDownloadFields,
 } from '../../shared/descriptions';
+import { GENERATION_PATH } from '../../shared/endpoints';
 import { inputCheck } from '../../shared/validation';
 import { VOICE_IDS_EXPRESSION, VOICE_IDS_PATTERN } from '../../shared/voices';
 import { waitForTask } from '../../shared/waiting';
@@ -189,5 +190,5 @@ export const avatarGenerateRouting = routedThroughDoor(
 		checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, generateSentValues),
 		prepare: prepareGenerate,
 	},
-	{ request: { method: 'POST', url: '/avatar/generation' }, postReceive: [toTaskItem, waitForTask] },
+	{ request: { method: 'POST', url: GENERATION_PATH }, postReceive: [toTaskItem, waitForTask] },
 );

@@ -20,7 +20,8 @@ import {
 import { addToDescription } from '../../shared/errors';
 import { binaryFileOf, maxUploadBytes } from '../../shared/files/binary';
 import { uploadFile } from '../../shared/files/upload';
-import { summarizeTask, taskPath } from '../../shared/task';
+import { taskPath } from '../../shared/endpoints';
+import { summarizeTask } from '../../shared/task';
 import type { InputCheck, InputProblem, ItemInput } from '../../shared/validation';
 import { setValueAt } from '../../shared/values';
 import { languageCodes } from '../../shared/voices';

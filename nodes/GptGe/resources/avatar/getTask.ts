@@ -8,7 +8,8 @@ import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor, type RoutedRequest } from '../../shared/api/routed';
 import { checkNotEmpty } from '../../shared/checks';
 import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
-import { summarizeTask, taskPath } from '../../shared/task';
+import { taskPath } from '../../shared/endpoints';
+import { summarizeTask } from '../../shared/task';
 import { inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
 

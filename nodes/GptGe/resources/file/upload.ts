@@ -10,7 +10,8 @@ import { routedThroughDoor } from '../../shared/api/routed';
 import { checkBinaryFile } from '../../shared/checks';
 import { apiOptionsField, binaryFieldName, maxUploadSizeOption } from '../../shared/descriptions';
 import { binaryFileOf, maxUploadBytes, type BinaryFile } from '../../shared/files/binary';
-import { UPLOAD_PATH, isFileAnswer, uploadRequestOf, uploadedFileOf } from '../../shared/files/upload';
+import { UPLOAD_PATH } from '../../shared/endpoints';
+import { isFileAnswer, uploadRequestOf, uploadedFileOf } from '../../shared/files/upload';
 import { inputCheck, type InputCheck } from '../../shared/validation';
 
 const showOnlyForUpload = {

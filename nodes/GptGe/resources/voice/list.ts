@@ -7,6 +7,7 @@ import type {
 import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor } from '../../shared/api/routed';
 import { apiOptionsField } from '../../shared/descriptions';
+import { VOICES_PATH } from '../../shared/endpoints';
 import { DEFAULT_LANGUAGE, languageOptions, voiceIdsOf, voicesOf } from '../../shared/voices';
 
 const showOnlyForVoiceList = {
@@ -43,5 +44,5 @@ async function toVoiceItems(
 
 export const voiceListRouting = routedThroughDoor(
 	{ createsTask: false },
-	{ request: { method: 'GET', url: '/avatar/voice' }, postReceive: [toVoiceItems] },
+	{ request: { method: 'GET', url: VOICES_PATH }, postReceive: [toVoiceItems] },
 );

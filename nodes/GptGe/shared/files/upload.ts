@@ -1,6 +1,7 @@
 import { NodeApiError, type IDataObject, type IExecuteSingleFunctions, type JsonObject } from 'n8n-workflow';
 import type { AnswerCheck } from '../apiResponse';
 import { apiCall } from '../api/direct';
+import { UPLOAD_PATH } from '../endpoints';
 import { isObject } from '../values';
 import type { BinaryFile } from './binary';
 import { MultipartBody } from './multipart';
@@ -9,9 +10,6 @@ import { MultipartBody } from './multipart';
  * Uploads to GPT.GE (POST /v1/files): GPT.GE takes a photo or a recording only as a URL, and the
  * upload answers with one on its CDN.
  */
-
-/** Where the upload goes, relative to the Base URL. */
-export const UPLOAD_PATH = '/v1/files';
 
 /** An upload's answer is a file object (it has no `code`, unlike the task endpoints). */
 export const isFileAnswer: AnswerCheck = (body) =>

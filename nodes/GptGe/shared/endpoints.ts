@@ -1,0 +1,21 @@
+/* The GPT.GE endpoints this package calls, relative to the Base URL: each path stated once. */
+
+/** POST: start a video (a paid task). */
+export const GENERATION_PATH = '/avatar/generation';
+
+/** GET: a task's status and, once finished, its video. */
+export function taskPath(taskId: string): string {
+	return `/avatar/task/${encodeURIComponent(taskId)}`;
+}
+
+/** GET ?language=: the ready-made voices. */
+export const VOICES_PATH = '/avatar/voice';
+
+/** POST multipart: upload a file, answered with its URL on GPT.GE's CDN. */
+export const UPLOAD_PATH = '/v1/files';
+
+/** GET: the token's quota; free and read-only, so the credential test uses it too. */
+export const SUBSCRIPTION_PATH = '/v1/dashboard/billing/subscription';
+
+/** GET: the token's usage, in cents. */
+export const USAGE_PATH = '/v1/dashboard/billing/usage';
