@@ -173,12 +173,19 @@ const FAULTS = [
 ];
 
 // What a fault set with setFault() answers, after its delayMs: the first of these fields it has
-// decides. `given(fault)` says whether a fault set with these fields does something (by default:
-// the field is there). Name a new field in FAULT_NEEDS too, the message of a fault that does nothing.
+// decides. `given(fault)` says whether a fault with these fields does something (by default: the
+// field is there); `check(fault)` throws on a bad value. Name a new field in FAULT_NEEDS too, the
+// message of a fault that does nothing. (`status` is checked by setFault: malformed uses it too.)
 const FAULT_ANSWERS = [
 	{ field: 'stall', given: (fault) => fault.stall === true, answer: () => 'stalled' },
 	{
 		field: 'redirect',
+		check(fault) {
+			if (fault.redirect !== undefined) redirectStatus(fault.redirect, 'fault.redirect');
+			if (fault.location !== undefined && typeof fault.location !== 'string') {
+				throw new TypeError('fault.location must be a URL string');
+			}
+		},
 		answer: (state, { req, res }, fault) =>
 			sendRedirect(res, fault.redirect, fault.location || state.cdnUrl + req.url),
 	},
@@ -215,17 +222,14 @@ function setFault(state, fault) {
 	if (!fault || typeof fault !== 'object' || Array.isArray(fault)) {
 		throw new TypeError('a fault must be an object');
 	}
-	const { method, path: pathMatch, status, delayMs, malformed, stall, redirect, location, times = Infinity } = fault;
+	const { method, path: pathMatch, status, delayMs, malformed, stall, times = Infinity } = fault;
 	if (pathMatch !== undefined && typeof pathMatch !== 'string' && !(pathMatch instanceof RegExp)) {
 		throw new TypeError('fault.path must be a string prefix or a RegExp');
 	}
 	if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
 		throw new TypeError('fault.status must be an HTTP status code');
 	}
-	if (redirect !== undefined) redirectStatus(redirect, 'fault.redirect');
-	if (location !== undefined && typeof location !== 'string') {
-		throw new TypeError('fault.location must be a URL string');
-	}
+	for (const { check } of FAULT_ANSWERS) if (check) check(fault);
 	if (!delayMs && !FAULT_ANSWERS.some(({ field, given = () => fault[field] }) => given(fault))) {
 		throw new TypeError(`a fault needs ${FAULT_NEEDS}`);
 	}
