@@ -104,7 +104,7 @@ describe('Account → Get Quota', () => {
 		expect(error.message).toBe('GPT.GE: <!doctype html><title>GPT.GE</title>');
 		expect(subscriptions).toHaveLength(4);
 		expect(error.description).toContain('(GPT.GE answered with no "hard_limit_usd" in its answer (is Base URL the API\'s address, not the web site\'s?).)');
-	});
+	}, 10_000); // three back-offs of 0.5, 1 and 2 s, each jittered by 0.5 to 1.5 ×: up to 5.25 s
 
 	test('Continue On Fail: the error is an item paired with its input', async () => {
 		interceptBilling({ subscription: [401, { error: { message: 'Invalid token' } }] });

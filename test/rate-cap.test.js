@@ -75,9 +75,10 @@ describe('rate caps: the credential for the account, the option for its node', (
 
 			const all = [...arrivalsOf(standIn, 'a'), ...arrivalsOf(standIn, 'b')].sort((x, y) => x - y);
 			expect(all).toHaveLength(10);
-			// Ten creates at five per second, whichever workflow sent them: nine gaps of 200 ms.
+			// Ten creates at five per second, whichever workflow sent them: nine gaps of 200 ms. Arrivals
+			// jitter by some ms on a busy machine, so a one-second window may catch a sixth (unpaced, all ten).
 			expect(span(all)).toBeGreaterThanOrEqual(1750);
-			expect(mostInASecond(all.slice(1))).toBeLessThanOrEqual(5);
+			expect(mostInASecond(all.slice(1))).toBeLessThanOrEqual(6);
 		});
 	});
 });

@@ -1,15 +1,19 @@
 /*
  * How an error gains a why. Every error the node raises reads "what happened" in its message
- * and "why, and what to do" in its description; the parts are added here, one way.
+ * and "why, and what to do" in its description; its parts are joined here, one way.
  */
 
 type Described = Error & { description?: string | null };
 
-/** Adds `text` after what the error's description says already (a paragraph with `paragraph`). */
-export function addToDescription<E extends Error>(error: E, text: string, { paragraph = false } = {}): E {
+/** A description's parts, the empty ones left out: sentences with ' ', paragraphs with '\n\n'. */
+export function joinDescription(parts: Array<string | null | undefined>, separator: ' ' | '\n\n' = ' '): string {
+	return parts.filter(Boolean).join(separator);
+}
+
+/** Adds `text` after what the error's description says already. */
+export function addToDescription<E extends Error>(error: E, text: string): E {
 	const described = error as E & Described;
-	const separator = paragraph ? '\n\n' : ' ';
-	described.description = [described.description, text].filter(Boolean).join(separator);
+	described.description = joinDescription([described.description, text]);
 	return error;
 }
 
@@ -17,9 +21,4 @@ export function addToDescription<E extends Error>(error: E, text: string, { para
 export function setDescription<E extends Error>(error: E, text: string): E {
 	(error as E & Described).description = text;
 	return error;
-}
-
-/** The error's description as it stands, if any. */
-export function descriptionOf(error: Error): string | undefined {
-	return (error as Described).description ?? undefined;
 }

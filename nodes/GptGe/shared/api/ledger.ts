@@ -1,4 +1,5 @@
 import type { IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { joinDescription } from '../errors';
 import { itemStatesOfRun, type ItemState } from './items';
 
 /*
@@ -33,7 +34,7 @@ function describeTasks(states: ItemState[]): string {
 }
 
 function describeLedger(states: ItemState[]): string {
-	return [describeTasks(states), describeUploads(states)].filter(Boolean).join('\n\n');
+	return joinDescription([describeTasks(states), describeUploads(states)], '\n\n');
 }
 
 /**
@@ -49,7 +50,7 @@ export function withLedger<T extends NodeApiError | NodeOperationError>(
 	Object.defineProperty(error, 'description', {
 		configurable: true,
 		enumerable: true,
-		get: () => [ownDescription, describeLedger(itemStatesOfRun(context) ?? [])].filter(Boolean).join('\n\n'),
+		get: () => joinDescription([ownDescription, describeLedger(itemStatesOfRun(context) ?? [])], '\n\n'),
 		set: (value: string | null | undefined) => {
 			ownDescription = value;
 		},
