@@ -1,7 +1,20 @@
 // The stand-in's API routes (stand-in/routes.js) answer as the documented contract says.
-const { AUDIO, AVATAR, call, callJson, pollTask, sharedStandIn, sleep, startStandIn, submit, TASK_MS, TOKEN, unixNow, waitUntilFinal } = require('./helpers/stand-in');
+const { AUDIO, AVATAR, call, callJson, invalidRequest, pollTask, sharedStandIn, sleep, startStandIn, submit, TASK_MS, TOKEN, unixNow, waitUntilFinal } = require('./helpers/stand-in');
 
 const standIn = sharedStandIn();
+
+/** The work object of a finished task as the stand-in answers it, with `mainVideo` as its work_video_path. */
+const finishedWork = (cdnUrl, taskId, submitTime, mainVideo) => ({
+	id: taskId,
+	work_name: 'Digital human 1',
+	work_video_path: mainVideo,
+	wm_work_video_path: `${cdnUrl}/videos/${taskId}-wm.mp4`,
+	no_wm_work_video_path: `${cdnUrl}/videos/${taskId}.mp4`,
+	work_webp_path: `${cdnUrl}/images/${taskId}.webp`,
+	web_work_status: 200,
+	create_time: submitTime,
+	user_image_url: AVATAR,
+});
 
 describe('authentication', () => {
 	test.each([
@@ -136,18 +149,14 @@ describe('POST /avatar/generation', () => {
 		const { status, body: answer } = await callJson('POST', '/avatar/generation', { body });
 
 		expect(status).toBe(400);
-		expect(answer).toStrictEqual({ code: 'invalid_request', message, data: null });
+		expect(answer).toStrictEqual(invalidRequest(message));
 		expect(standIn.tasks.size).toBe(tasksBefore);
 	});
 
 	test('malformed JSON → 400 invalid_request', async () => {
 		const { status, body } = await callJson('POST', '/avatar/generation', { body: '{"avatar_url": ' });
 		expect(status).toBe(400);
-		expect(body).toStrictEqual({
-			code: 'invalid_request',
-			message: 'request body is not valid JSON',
-			data: null,
-		});
+		expect(body).toStrictEqual(invalidRequest('request body is not valid JSON'));
 	});
 });
 
@@ -193,18 +202,8 @@ describe('GET /avatar/task/:taskId', () => {
 					start_time: Math.floor((task.submittedAt + 450) / 1000),
 					finish_time: Math.floor((task.submittedAt + 1500) / 1000),
 					progress: '100%',
-					data: {
-						id: taskId,
-						work_name: 'Digital human 1',
-						// no_watermark not asked → the watermarked video is the main one.
-						work_video_path: `${slow.cdnUrl}/videos/${taskId}-wm.mp4`,
-						wm_work_video_path: `${slow.cdnUrl}/videos/${taskId}-wm.mp4`,
-						no_wm_work_video_path: `${slow.cdnUrl}/videos/${taskId}.mp4`,
-						work_webp_path: `${slow.cdnUrl}/images/${taskId}.webp`,
-						web_work_status: 200,
-						create_time: submitTime,
-						user_image_url: AVATAR,
-					},
+					// no_watermark not asked → the watermarked video is the main one.
+					data: finishedWork(slow.cdnUrl, taskId, submitTime, `${slow.cdnUrl}/videos/${taskId}-wm.mp4`),
 				},
 			});
 		} finally {
@@ -301,17 +300,7 @@ describe('task response shapes', () => {
 			expect(final).toStrictEqual({
 				code: 'success',
 				message: '',
-				data: {
-					id: taskId,
-					work_name: 'Digital human 1',
-					work_video_path: `${flat.cdnUrl}/videos/${taskId}.mp4`,
-					wm_work_video_path: `${flat.cdnUrl}/videos/${taskId}-wm.mp4`,
-					no_wm_work_video_path: `${flat.cdnUrl}/videos/${taskId}.mp4`,
-					work_webp_path: `${flat.cdnUrl}/images/${taskId}.webp`,
-					web_work_status: 200,
-					create_time: submitTime,
-					user_image_url: AVATAR,
-				},
+				data: finishedWork(flat.cdnUrl, taskId, submitTime, `${flat.cdnUrl}/videos/${taskId}.mp4`),
 			});
 
 			const failed = await submit({ avatar_url: 'https://x.example/no-face.png', audio_url: AUDIO }, flat);
@@ -394,11 +383,7 @@ describe('GET /avatar/voice', () => {
 	])('%s language → 400 naming language', async (_label, path) => {
 		const { status, body } = await callJson('GET', path);
 		expect(status).toBe(400);
-		expect(body).toStrictEqual({
-			code: 'invalid_request',
-			message: 'language must be one of zh, en',
-			data: null,
-		});
+		expect(body).toStrictEqual(invalidRequest('language must be one of zh, en'));
 	});
 });
 

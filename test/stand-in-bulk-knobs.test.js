@@ -1,6 +1,6 @@
 // The stand-in's bulk-run knobs (stand-in/faults.js): rate limit, stalls, redirects, rejected rows, random faults.
 const http = require('node:http');
-const { AUDIO, AVATAR, BILLING, call, callJson, pollTask, queryOutcome, readJson, sharedStandIn, sleep, sleepUntil, startStandIn, statusOf, submit, TOKEN, withStandIn } = require('./helpers/stand-in');
+const { AUDIO, AVATAR, BILLING, call, callJson, invalidRequest, pollTask, queryOutcome, rateLimitedBody, readJson, sharedStandIn, sleep, sleepUntil, startStandIn, statusOf, submit, TOKEN, withStandIn } = require('./helpers/stand-in');
 
 const standIn = sharedStandIn();
 
@@ -16,13 +16,7 @@ describe('rate limit (rateLimitPerSecond)', () => {
 			const { status, headers, body } = await callJson('GET', BILLING, { target: limited });
 			statuses.push(status);
 			expect(headers.get('retry-after')).toBe('1');
-			expect(body).toStrictEqual({
-				error: {
-					message: 'Rate limit reached: at most 5 requests per second',
-					type: 'new_api_error',
-					code: 'rate_limit_exceeded',
-				},
-			});
+			expect(body).toStrictEqual(rateLimitedBody('Rate limit reached: at most 5 requests per second'));
 			statuses.push(await statusOf(call('POST', '/avatar/generation', { target: limited, body: {} })));
 
 			// The first request leaves the window; the other four (300 ms younger) are still in it.
@@ -274,11 +268,7 @@ describe('a row the API rejects for good (rejectWhen)', () => {
 		for (let attempt = 0; attempt < 2; attempt++) {
 			const { status, body: answer } = await callJson('POST', '/avatar/generation', { body });
 			expect(status).toBe(400);
-			expect(answer).toStrictEqual({
-				code: 'invalid_request',
-				message: 'avatar_url could not be read: the image host answered 403 Forbidden',
-				data: null,
-			});
+			expect(answer).toStrictEqual(invalidRequest('avatar_url could not be read: the image host answered 403 Forbidden'));
 		}
 		expect(standIn.tasks.size).toBe(tasksBefore);
 	});
@@ -295,11 +285,7 @@ describe('a row the API rejects for good (rejectWhen)', () => {
 					body: { avatar_url: AVATAR, audio_url: 'https://cdn.example.com/silence.mp3' },
 				});
 				expect(silent.status).toBe(400);
-				expect(silent.body).toStrictEqual({
-					code: 'invalid_request',
-					message: 'audio_url has no speech in it',
-					data: null,
-				});
+				expect(silent.body).toStrictEqual(invalidRequest('audio_url has no speech in it'));
 				await submit({ avatar_url: 'https://cdn.example.com/rejected.jpg', audio_url: AUDIO }, own);
 
 				own.configure({ rejectWhen: () => undefined });

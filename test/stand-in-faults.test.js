@@ -1,6 +1,6 @@
 // The stand-in's fault knobs (stand-in/faults.js), its HTTP control endpoints and close().
 const net = require('node:net');
-const { AUDIO, AVATAR, call, callJson, readJson, sharedStandIn, sleep, startStandIn, TOKEN } = require('./helpers/stand-in');
+const { AUDIO, AVATAR, call, callJson, rateLimitedBody, readJson, sharedStandIn, sleep, startStandIn, TOKEN } = require('./helpers/stand-in');
 
 const standIn = sharedStandIn();
 
@@ -14,13 +14,7 @@ describe('fault knobs', () => {
 		});
 		expect(status).toBe(429);
 		expect(headers.get('retry-after')).toBe('7');
-		expect(body).toStrictEqual({
-			error: {
-				message: 'Too many requests, please try again later',
-				type: 'new_api_error',
-				code: 'rate_limit_exceeded',
-			},
-		});
+		expect(body).toStrictEqual(rateLimitedBody('Too many requests, please try again later'));
 	});
 
 	test('503 without Retry-After', async () => {

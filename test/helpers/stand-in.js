@@ -97,6 +97,11 @@ const queryOutcome = (taskId, target) =>
 
 const sleepUntil = (time) => sleep(Math.max(0, time - Date.now()));
 
+/** The API's own error body for a request it refuses (HTTP 400). */
+const invalidRequest = (message) => ({ code: 'invalid_request', message, data: null });
+/** The gateway's error body for a rate-limited request (HTTP 429). */
+const rateLimitedBody = (message) => ({ error: { message, type: 'new_api_error', code: 'rate_limit_exceeded' } });
+
 module.exports = {
 	AUDIO,
 	AVATAR,
@@ -105,6 +110,8 @@ module.exports = {
 	TOKEN,
 	call,
 	callJson,
+	invalidRequest,
+	rateLimitedBody,
 	pollTask,
 	queryOutcome,
 	readJson,
