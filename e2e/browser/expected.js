@@ -1,0 +1,79 @@
+// What a user must see in the editor with n8n-nodes-gptge installed: the names, fields, labels,
+// hints and banners the editor check expects (its header comment says where and how).
+const NODE_NAME = 'GPT.GE';
+const SEARCH_TERMS = ['GPT.GE', 'gptge', 'avatar'];
+const ACTIONS = ['Generate a talking avatar video', 'Get the status of a video task', 'List voices', 'Get the quota and usage of the token', 'Upload a file'];
+const GENERATE_ACTION = ACTIONS[0];
+/** The File resource's one action, and the header n8n lists it under in the node's action view. */
+const UPLOAD_ACTION = { name: 'Upload a file', group: /^File actions$/i };
+/**
+ * Per Voice Source option: the voice-related parameters it must show, exactly and in this order
+ * (with every file input left on its default, URL), and the label its URL / Binary File choice
+ * (audioInput, one parameter shown under two labels) must have.
+ */
+const VOICE_SOURCES = {
+	'Audio URL': { shows: ['audioInput', 'audioUrl'], audioInputLabel: 'Audio Input' },
+	'Clone Voice From Sample': { shows: ['audioInput', 'sampleAudioUrl', 'language', 'text'], audioInputLabel: 'Voice Sample Input' },
+	'Use Existing Voice': { shows: ['language', 'voice', 'text'] },
+};
+const VOICE_PARAMETERS = ['audioInput', 'audioUrl', 'audioBinaryProperty', 'sampleAudioUrl', 'language', 'voice', 'text'];
+/** Shown for every Voice Source, in this order (Avatar Input on its default, URL). */
+const ALWAYS_SHOWN = ['avatarInput', 'avatarUrl', 'voiceSource'];
+/** Shown only once a file input is switched to Binary File. */
+const BINARY_ONLY = ['avatarBinaryProperty', 'audioBinaryProperty'];
+const CLONE_NOTICE = /at least 20 seconds/i;
+/** The choice's option that takes the file from the input item's binary data. */
+const BINARY_FILE = 'Binary File';
+/**
+ * Generate's file inputs switched to Binary File: the choice (its parameter and label), the URL
+ * field it hides, and the binary field it shows instead (label, default value, hint). `voiceSource`:
+ * the Voice Source it is shown under.
+ */
+const BINARY_INPUTS = [
+	{ input: 'avatar', choice: 'avatarInput', choiceLabel: 'Avatar Input', urlField: 'avatarUrl', urlLabel: 'Avatar URL', field: 'avatarBinaryProperty', label: 'Avatar Binary Field', value: 'data', hint: /The name of the input binary field holding the photo or video/ },
+	{ input: 'audio', voiceSource: 'Audio URL', choice: 'audioInput', choiceLabel: 'Audio Input', urlField: 'audioUrl', urlLabel: 'Audio URL', field: 'audioBinaryProperty', label: 'Audio Binary Field', value: 'data', hint: /The name of the input binary field holding the audio track/ },
+	{ input: 'voice sample', voiceSource: 'Clone Voice From Sample', choice: 'audioInput', choiceLabel: 'Voice Sample Input', urlField: 'sampleAudioUrl', urlLabel: 'Voice Sample URL', field: 'audioBinaryProperty', label: 'Voice Sample Binary Field', value: 'data', hint: /The name of the input binary field holding the recording of the voice to clone/ },
+];
+const NODE_TYPE = 'n8n-nodes-gptge.gptGe';
+/** With Wait for Completion on: the fields it shows and the default each input must display (not "10.0"). */
+const WAIT_FIELDS = {
+	pollInterval: { label: 'Poll Interval (Seconds)', shows: '10' },
+	maxWait: { label: 'Max Wait (Minutes)', shows: '15' },
+};
+/** Generate's Options collection: what its "Add Option" dropdown must list, in this order. */
+const GENERATE_OPTIONS = ['Existing Task ID', 'Max Upload Size (MB)', 'Max Requests per Second'];
+/** The option the check adds there, and the field it must then show. */
+const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID', placeholder: 'e.g. {{ $json.taskId }}' };
+/** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
+const CANVAS_SUBTITLE = 'Generate: Avatar';
+const CREDENTIAL_TYPE = 'GPT.GE API';
+/** What the credential dialog's banner must show after a save with a wrong token (n8n 2.41). */
+const WRONG_TOKEN_SAYS = /GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/;
+/** The success banner (n8n 1.123 and 2.41 both say "Connection tested successfully"). */
+const TEST_PASSED = /Connection tested successfully|tested successfully|connected successfully/i;
+/** A banner's headline: the test passed or failed. */
+const TEST_DONE = /tested successfully|connected successfully|Couldn.t connect|failed/i;
+
+module.exports = {
+	NODE_NAME,
+	SEARCH_TERMS,
+	ACTIONS,
+	GENERATE_ACTION,
+	UPLOAD_ACTION,
+	VOICE_SOURCES,
+	VOICE_PARAMETERS,
+	ALWAYS_SHOWN,
+	BINARY_ONLY,
+	CLONE_NOTICE,
+	BINARY_FILE,
+	BINARY_INPUTS,
+	NODE_TYPE,
+	WAIT_FIELDS,
+	GENERATE_OPTIONS,
+	EXISTING_TASK_ID,
+	CANVAS_SUBTITLE,
+	CREDENTIAL_TYPE,
+	WRONG_TOKEN_SAYS,
+	TEST_PASSED,
+	TEST_DONE,
+};
