@@ -37,7 +37,7 @@
 // }, listed (its dropdown's items, in order), picked, field: { shown, label, value, placeholder },
 // listedScreenshot (the open dropdown), screenshot (the field) }, generateOnCanvas: { nodes: [{
 // name, subtitle, subtitleShown, inView, text }], screenshot }, credential (only with `api`: {
-// from, wrongToken: { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner =
+// from, fields: { at, rateLimit, screenshot }, wrongToken: { banner, screenshot }, rightToken: { banner, screenshot }, seconds }; banner =
 // the result banner's visible text), screenshots, seconds, failures: [] }.
 // Rejects with one Error whose message lists every failed expectation (each with its
 // screenshot), then the screenshots' paths; error.summary holds the summary. A stage that
@@ -80,8 +80,9 @@
 // 1.123 and 2.41), screenshotting it. Each of these reopens the NDV (double click on the node) when
 // a stage before left it closed.
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
-// API" → Continue; fills Base URL = api.baseUrl and a wrong API Token, saves (saving runs the
-// test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
+// API" → Continue; expects the fields API Token, Base URL and Rate Limit (Requests per Second) in
+// this order, Rate Limit showing 0 (screenshotted); fills Base URL = api.baseUrl and a wrong API
+// Token, saves (saving runs the test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
 // "Check the API Token" visible in it; then types api.token, saves again and expects the success
 // banner ("Connection tested successfully"). Each banner is screenshotted. The credential it
 // saved is deleted afterwards (through the REST API the editor uses). Adds about 15-25 s. (Not

@@ -47,6 +47,9 @@ const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID
 /** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
 const CANVAS_SUBTITLE = 'Generate: Avatar';
 const CREDENTIAL_TYPE = 'GPT.GE API';
+/** The credential dialog's fields, in this order, and what a new credential's Rate Limit shows (0: learn the limit). */
+const CREDENTIAL_FIELDS = ['API Token', 'Base URL', 'Rate Limit (Requests per Second)'];
+const RATE_LIMIT_SHOWS = '0';
 /** What the credential dialog's banner must show after a save with a wrong token (n8n 2.41). */
 const WRONG_TOKEN_SAYS = /GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/;
 /** The success banner (n8n 1.123 and 2.41 both say "Connection tested successfully"). */
@@ -55,6 +58,8 @@ const TEST_PASSED = /Connection tested successfully|tested successfully|connecte
 const TEST_DONE = /tested successfully|connected successfully|Couldn.t connect|failed/i;
 
 module.exports = {
+	CREDENTIAL_FIELDS,
+	RATE_LIMIT_SHOWS,
 	NODE_NAME,
 	SEARCH_TERMS,
 	ACTIONS,

@@ -40,6 +40,22 @@ async function openNewCredential(tab, base) {
 	await sleep(500);
 }
 
+/**
+ * Where each of `labels` first shows in the open credential dialog's text (-1: not shown), and
+ * what the input of field `field` holds.
+ */
+async function credentialDialogShows(tab, labels, field) {
+	return await tab.evaluate(
+		(labels, input) => {
+			const dialog = document.querySelector('[data-test-id="credential-edit-dialog"]');
+			const text = dialog?.innerText ?? '';
+			return { at: labels.map((label) => text.indexOf(label)), value: dialog?.querySelector(input)?.value ?? null };
+		},
+		labels,
+		`${tid(`parameter-input-${field}`)} input`,
+	);
+}
+
 /** Replaces a field's value in the open credential dialog, typing as a user does. */
 async function fillCredentialField(tab, field, value) {
 	const input = `${tid('credential-edit-dialog')} ${tid(`parameter-input-${field}`)} input`;
@@ -129,4 +145,4 @@ function deleteCredential(tab, id) {
 	}, id);
 }
 
-module.exports = { openNewCredential, fillCredentialField, saveAndReadBanner, deleteCredential };
+module.exports = { openNewCredential, credentialDialogShows, fillCredentialField, saveAndReadBanner, deleteCredential };

@@ -1,7 +1,8 @@
-// The check's last step, in a tab of its own: the GPT.GE API credential dialog's test with a
-// wrong token, then the right one; the credential it saved is deleted afterwards.
-const { CREDENTIAL_TYPE, TEST_DONE, TEST_PASSED } = require('../expected');
-const { deleteCredential, fillCredentialField, openNewCredential, saveAndReadBanner } = require('../helpers/credential-dialog');
+// The check's last step, in a tab of its own: the GPT.GE API credential dialog's fields (API
+// Token, Base URL, the optional Rate Limit), its test with a wrong token, then the right one; the
+// credential it saved is deleted afterwards.
+const { CREDENTIAL_FIELDS, CREDENTIAL_TYPE, RATE_LIMIT_SHOWS, TEST_DONE, TEST_PASSED } = require('../expected');
+const { credentialDialogShows, deleteCredential, fillCredentialField, openNewCredential, saveAndReadBanner } = require('../helpers/credential-dialog');
 
 /** The credential dialog with `api`'s base URL: a wrong token's banner, then the right token's. */
 async function credentialDialog({ browser, base, api, wrongTokenSays, summary, expect, shot, stage }) {
@@ -23,6 +24,12 @@ async function credentialDialog({ browser, base, api, wrongTokenSays, summary, e
 				}
 			});
 			await openNewCredential(tab, base);
+			const shows = await credentialDialogShows(tab, CREDENTIAL_FIELDS, 'rateLimit');
+			const fieldsFile = await shot('credential-fields', tab);
+			credential.fields = { at: Object.fromEntries(CREDENTIAL_FIELDS.map((label, index) => [label, shows.at[index]])), rateLimit: shows.value, screenshot: fieldsFile };
+			const inOrder = shows.at.every((at, index) => at >= 0 && (index === 0 || at > shows.at[index - 1]));
+			expect(inOrder, `credential dialog: the fields are not ${CREDENTIAL_FIELDS.join(', ')} in this order (found at ${shows.at.join(', ')}) — see ${fieldsFile}`);
+			expect(shows.value === RATE_LIMIT_SHOWS, `credential dialog: Rate Limit shows "${shows.value}", not "${RATE_LIMIT_SHOWS}" — see ${fieldsFile}`);
 			await fillCredentialField(tab, 'baseUrl', api.baseUrl);
 			await fillCredentialField(tab, 'apiToken', `${api.token}-wrong`);
 			const wrong = await saveAndReadBanner(tab, TEST_DONE);
