@@ -42,8 +42,11 @@ export class GptGeApi implements ICredentialType {
 			displayName: 'Rate Limit (Requests per Second)',
 			name: 'rateLimit',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 1 },
+			// No numberPrecision: it would show the default as "0.0". A limit such as 2.5 is still taken
+			// (the editor check types one).
+			typeOptions: { minValue: 0 },
 			default: 0,
+			hint: "0: the node learns the limit from GPT.GE's answers",
 			description:
 				"Your GPT.GE plan's rate limit: every workflow that uses this credential stays under it together. 0 lets the node learn the limit from GPT.GE's answers. In queue mode each worker paces itself, so divide the limit by the number of workers.",
 		},

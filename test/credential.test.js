@@ -49,7 +49,8 @@ describe('GPT.GE API credential', () => {
 		]);
 		const rateLimit = credential.properties.at(-1);
 		expect(rateLimit.displayName).toBe('Rate Limit (Requests per Second)');
-		expect(rateLimit.typeOptions).toStrictEqual({ minValue: 0, numberPrecision: 1 });
+		expect(rateLimit.typeOptions).toStrictEqual({ minValue: 0 });
+		expect(rateLimit.hint).toBe("0: the node learns the limit from GPT.GE's answers");
 	});
 
 	const REFUSED_401 =

@@ -81,7 +81,7 @@
 // a stage before left it closed.
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; expects the fields API Token, Base URL and Rate Limit (Requests per Second) in
-// this order, Rate Limit showing 0 (screenshotted); fills Base URL = api.baseUrl and a wrong API
+// this order, Rate Limit showing 0 with its hint under it (screenshotted), then 2.5 once typed; fills Base URL = api.baseUrl and a wrong API
 // Token, saves (saving runs the test), opens the banner's "More details" and expects "GPT.GE refused the token (HTTP 401)" and
 // "Check the API Token" visible in it; then types api.token, saves again and expects the success
 // banner ("Connection tested successfully"). Each banner is screenshotted. The credential it

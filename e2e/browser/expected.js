@@ -47,8 +47,11 @@ const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID
 /** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
 const CANVAS_SUBTITLE = 'Generate: Avatar';
 const CREDENTIAL_TYPE = 'GPT.GE API';
-/** The credential dialog's fields, in this order, and what a new credential's Rate Limit shows (0: learn the limit). */
-const CREDENTIAL_FIELDS = ['API Token', 'Base URL', 'Rate Limit (Requests per Second)'];
+/**
+ * The credential dialog's fields, in this order; what a new credential's Rate Limit shows (not
+ * "0.0") and the hint under it that says what 0 means.
+ */
+const CREDENTIAL_FIELDS = ['API Token', 'Base URL', 'Rate Limit (Requests per Second)', "0: the node learns the limit from GPT.GE's answers"];
 const RATE_LIMIT_SHOWS = '0';
 /** What the credential dialog's banner must show after a save with a wrong token (n8n 2.41). */
 const WRONG_TOKEN_SAYS = /GPT\.GE refused the token \(HTTP 401\)\. .*Check the API Token/;

@@ -30,6 +30,12 @@ async function credentialDialog({ browser, base, api, wrongTokenSays, summary, e
 			const inOrder = shows.at.every((at, index) => at >= 0 && (index === 0 || at > shows.at[index - 1]));
 			expect(inOrder, `credential dialog: the fields are not ${CREDENTIAL_FIELDS.join(', ')} in this order (found at ${shows.at.join(', ')}) — see ${fieldsFile}`);
 			expect(shows.value === RATE_LIMIT_SHOWS, `credential dialog: Rate Limit shows "${shows.value}", not "${RATE_LIMIT_SHOWS}" — see ${fieldsFile}`);
+			// A limit divided among queue-mode workers need not be whole: 2.5 stays 2.5.
+			await fillCredentialField(tab, 'rateLimit', '2.5');
+			await tab.keyboard.press('Tab');
+			const typed = (await credentialDialogShows(tab, [], 'rateLimit')).value;
+			credential.fields.rateLimitTyped = typed;
+			expect(typed === '2.5', `credential dialog: Rate Limit typed as 2.5 shows "${typed}"`);
 			await fillCredentialField(tab, 'baseUrl', api.baseUrl);
 			await fillCredentialField(tab, 'apiToken', `${api.token}-wrong`);
 			const wrong = await saveAndReadBanner(tab, TEST_DONE);
