@@ -55,4 +55,4 @@ async function filesCase({ n8n, standIn, check, execute }) {
 	});
 }
 
-module.exports = { FILES_WORKFLOW: WORKFLOW, filesWorkflow, filesCase };
+module.exports = { filesWorkflow, filesCase };

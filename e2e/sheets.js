@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const XLSX = require('@e965/xlsx');
 const { ROOT, trackCommand, waitFor } = require('./n8n');
+const { outputOf } = require('./n8n-under-test');
 
 const SHEETS = path.join(ROOT, 'examples/sheets');
 const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'taskId', 'status', 'videoUrl', 'error'];
@@ -192,7 +193,6 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 	});
 }
 
-const outputOf = (runData, node, run = 0) => runData[node][run].data.main[0];
 
 /**
  * The Data Table example in the running `n8n start` (the Data Table node needs n8n's server:
@@ -219,7 +219,7 @@ async function dataTableCase({ n8n, standIn, check, note, rest, example, flatted
 			if (n8n.install.key === '1.x') body.workflowData = await rest.request('GET', `/workflows/${saved.id}`);
 			const { executionId } = await rest.request('POST', `/workflows/${saved.id}/run`, body);
 			let execution;
-			await waitUntil(async () => {
+			await waitFor(`execution ${executionId} to end`, async () => {
 				execution = await rest.request('GET', `/executions/${executionId}`);
 				return execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status);
 			}, 120_000);
@@ -247,12 +247,4 @@ async function dataTableCase({ n8n, standIn, check, note, rest, example, flatted
 	});
 }
 
-async function waitUntil(condition, timeoutMs) {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-}
-
-module.exports = { SHEET_WORKFLOW: WORKFLOW, readSheet, sheetWorkflows, sheetFileCases, dataTableCase, assertResultRows, sheetCreates, withSheetFile };
+module.exports = { readSheet, sheetWorkflows, sheetFileCases, dataTableCase, assertResultRows, sheetCreates, withSheetFile };
