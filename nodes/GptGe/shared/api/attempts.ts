@@ -99,7 +99,7 @@ export function itemOf(context: AnyContext): { itemIndex?: number } {
 	return 'getItemIndex' in context ? { itemIndex: context.getItemIndex() } : {};
 }
 
-export function cancelSignalOf(context: AnyContext): AbortSignal | undefined {
+function cancelSignalOf(context: AnyContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 

@@ -60,12 +60,12 @@ export type Decision =
 	| { act: 'fail'; words?: Words; outOfTime?: boolean };
 
 /** 429s in a row after which one call gives up. */
-export const MAX_RATE_LIMITED_ATTEMPTS = 12;
+const MAX_RATE_LIMITED_ATTEMPTS = 12;
 /** Longest Retry-After a call without a wait budget honours before it gives up. */
-export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** Sends of one call that failed for a passing reason, when no wait budget bounds them. */
-export const MAX_TRANSIENT_ATTEMPTS = 4;
-export const MAX_REDIRECTS = 5;
+const MAX_TRANSIENT_ATTEMPTS = 4;
+const MAX_REDIRECTS = 5;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
 /** Network errors that happen before a request is sent: nothing can have been created. */
