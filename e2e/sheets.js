@@ -61,7 +61,7 @@ function assertResultRows(rows, standIn) {
 		for (const column of ['name', 'photo', 'language', 'voice', 'text']) assert.equal(row[column], sheetRow[column], `row ${row.row} ${column}`);
 		if (row.row === '6') {
 			assert.deepEqual([row.taskId, row.status, row.videoUrl], ['', 'failed', ''], 'the bad row has no task');
-			assert.match(row.error, /^Invalid Avatar URL \[item 5\]: "photos\/fay\.jpg" is not an http\(s\) URL\..*Nothing was sent to GPT\.GE\.$/);
+			assert.match(row.error, /^Invalid Avatar URL \[item 5 \(6th row\)\]: "photos\/fay\.jpg" is not an http\(s\) URL\..*Nothing was sent to GPT\.GE\.$/);
 			continue;
 		}
 		assert.ok(standIn.tasks.has(row.taskId), `row ${row.row}: task ${row.taskId} exists on the stand-in`);

@@ -9,6 +9,8 @@ const { API, interceptGenerate, interceptTaskPolls, recordRequests, withStandIn 
 const { startLoopbackApi } = require('./helpers/loopback');
 const { Pacer, pacerFor } = require('../nodes/GptGe/shared/api/pacer');
 
+// The row a person counts, as errors add it after n8n's item index (written out, not computed).
+const rowName = (item) => ['1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th', '9th', '10th'][item] + ' row';
 const AVATAR = 'https://cdn.example.com/presenter.jpg';
 const AUDIO = 'https://cdn.example.com/speech.mp3';
 const ELSEWHERE = 'https://collector.example.net';
@@ -65,7 +67,7 @@ describe('the token stays on the API origin', () => {
 		expect(elsewhere).toStrictEqual([]);
 		expect(error.message).toBe(`GPT.GE redirected the request to ${ELSEWHERE}`);
 		// The task was created: the failed run says so.
-		expect(error.description).toMatch(/\n\nTasks this run created \(1, already paid for\)\. .*\nitem 0 → redirected-poll$/);
+		expect(error.description).toMatch(/\n\nTasks this run created \(1, already paid for\)\. .*\nitem 0 \(1st row\) → redirected-poll$/);
 	});
 
 	test.each([302, 307])('Voice → List and the Voice picker: a %s to another origin is refused', async (status) => {
@@ -318,7 +320,7 @@ describe('nothing lost: a failed run names every task it created', () => {
 			expect(error.description).toBe(
 				'GPT.GE rejected the request. Check the node\'s input values. (GPT.GE answered with HTTP 400.)\n\n' +
 					'Tasks this run created (9, already paid for). Do not generate these rows again: check them with Avatar → Get Task.\n' +
-					created.map((row) => `item ${row} → ${taskOfRow.get(photoOf(row))}`).join('\n'),
+					created.map((row) => `item ${row} (${rowName(row)}) → ${taskOfRow.get(photoOf(row))}`).join('\n'),
 			);
 		});
 	});
@@ -339,10 +341,10 @@ describe('nothing lost: a failed run names every task it created', () => {
 			expect(error.description.split('\n\n')[1]).toBe(
 				'Tasks this run created (4, already paid for). Do not generate these rows again: check them with Avatar → Get Task.\n' +
 					[
-						`item 0 → ${task(0)} (succeeded, ${video(0)})`,
-						`item 1 → ${task(1)} (failed: No face detected in the avatar image)`,
-						`item 2 → ${task(2)} (succeeded, ${video(2)})`,
-						`item 4 → ${task(4)} (succeeded, ${video(4)})`,
+						`item 0 (1st row) → ${task(0)} (succeeded, ${video(0)})`,
+						`item 1 (2nd row) → ${task(1)} (failed: No face detected in the avatar image)`,
+						`item 2 (3rd row) → ${task(2)} (succeeded, ${video(2)})`,
+						`item 4 (5th row) → ${task(4)} (succeeded, ${video(4)})`,
 					].join('\n'),
 			);
 		});
@@ -387,7 +389,7 @@ describe('nothing lost: a failed run names every task it created', () => {
 		expect(posts).toHaveLength(2);
 		expect(output[1]).toStrictEqual({
 			json: {
-				error: 'Invalid Avatar URL [item 1]',
+				error: 'Invalid Avatar URL [item 1 (2nd row)]',
 				details: {
 					description: '"not a url" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
 				},

@@ -133,7 +133,7 @@ describe('File → Upload: bad input is refused before anything is sent, naming 
 
 	test('an item without the binary field: the message names the field and the item, the description the fields it has', async () => {
 		const error = await refused([{ json: {}, binary: { data: jpeg() } }, { json: {}, binary: { photo: jpeg(), voice: jpeg() } }]);
-		expect(error.message).toBe('Invalid Input Binary Field [item 1]');
+		expect(error.message).toBe('Invalid Input Binary Field [item 1 (2nd row)]');
 		expect(error.description).toBe(
 			'The item has no binary field "data". Its binary fields are: photo, voice. Nothing was sent to GPT.GE.\n\nNo task was created in this run, so nothing was paid for.',
 		);
@@ -141,7 +141,7 @@ describe('File → Upload: bad input is refused before anything is sent, naming 
 
 	test('an item without any binary data says where it should come from', async () => {
 		const error = await refused([{ json: { photo: 'https://example.com/a.jpg' } }]);
-		expect(error.message).toBe('Invalid Input Binary Field [item 0]');
+		expect(error.message).toBe('Invalid Input Binary Field [item 0 (1st row)]');
 		expect(error.description).toContain('The item has no binary field "data". It has no binary data at all: the node before this one must output the file');
 	});
 
@@ -152,7 +152,7 @@ describe('File → Upload: bad input is refused before anything is sent, naming 
 
 	test('a file over Options → Max Upload Size names its size and the limit', async () => {
 		const error = await refused([{ json: {}, binary: { data: jpeg(3 * 1024 * 1024) } }], { options: { maxUploadSize: 2 } });
-		expect(error.message).toBe('Invalid Input Binary Field [item 0]');
+		expect(error.message).toBe('Invalid Input Binary Field [item 0 (1st row)]');
 		expect(error.description).toContain('"a.jpg" in binary field "data" is 3 MB, larger than Options → Max Upload Size (2 MB).');
 	});
 
@@ -174,7 +174,7 @@ describe('File → Upload: bad input is refused before anything is sent, naming 
 			expect(uploadsOf(standIn)).toHaveLength(2);
 			expect(output.map((item) => item.pairedItem)).toStrictEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 			expect(output[1].json).toStrictEqual({
-				error: 'Invalid Input Binary Field [item 1]',
+				error: 'Invalid Input Binary Field [item 1 (2nd row)]',
 				details: { description: expect.stringContaining('The item has no binary field "data".') },
 			});
 			expect(output[0].json.url).toMatch(/\/file\/cdn\//);
@@ -313,15 +313,15 @@ describe('Generate from binary: bad input is refused before anything is uploaded
 	test('a bad row among good ones: no row uploads or creates anything', async () => {
 		const good = { json: {}, binary: { photo: jpeg, speech: mp3 } };
 		const error = await refused([good, good, { json: {}, binary: { speech: mp3 } }, good]);
-		expect(error.message).toBe('Invalid Avatar Binary Field [item 2]');
+		expect(error.message).toBe('Invalid Avatar Binary Field [item 2 (3rd row)]');
 		expect(error.description).toContain('The item has no binary field "photo". Its binary fields are: speech.');
 	});
 
 	test.each([
-		['a document as the avatar', { photo: inlineBinary('%PDF', { fileName: 'cv.pdf', mimeType: 'application/pdf' }), speech: mp3 }, {}, 'Invalid Avatar Binary Field [item 0]', '"cv.pdf" in binary field "photo" is application/pdf, not a photo or a video (image/… or video/…).'],
-		['a photo as the audio track', { photo: jpeg, speech: jpeg }, {}, 'Invalid Audio Binary Field [item 0]', '"anna.jpg" in binary field "speech" is image/jpeg, not an audio file (audio/…).'],
-		['a photo as the voice sample', { photo: jpeg, speech: jpeg }, { voiceSource: 'createVoice', language: 'en', text: 'Hi' }, 'Invalid Voice Sample Binary Field [item 0]', '"anna.jpg" in binary field "speech" is image/jpeg, not an audio file (audio/…).'],
-		['a photo over the limit', { photo: jpeg, speech: mp3 }, { options: { maxUploadSize: 0.0001 } }, 'Invalid Avatar Binary Field [item 0]', '"anna.jpg" in binary field "photo" is 1000 bytes, larger than Options → Max Upload Size (104 bytes).'],
+		['a document as the avatar', { photo: inlineBinary('%PDF', { fileName: 'cv.pdf', mimeType: 'application/pdf' }), speech: mp3 }, {}, 'Invalid Avatar Binary Field [item 0 (1st row)]', '"cv.pdf" in binary field "photo" is application/pdf, not a photo or a video (image/… or video/…).'],
+		['a photo as the audio track', { photo: jpeg, speech: jpeg }, {}, 'Invalid Audio Binary Field [item 0 (1st row)]', '"anna.jpg" in binary field "speech" is image/jpeg, not an audio file (audio/…).'],
+		['a photo as the voice sample', { photo: jpeg, speech: jpeg }, { voiceSource: 'createVoice', language: 'en', text: 'Hi' }, 'Invalid Voice Sample Binary Field [item 0 (1st row)]', '"anna.jpg" in binary field "speech" is image/jpeg, not an audio file (audio/…).'],
+		['a photo over the limit', { photo: jpeg, speech: mp3 }, { options: { maxUploadSize: 0.0001 } }, 'Invalid Avatar Binary Field [item 0 (1st row)]', '"anna.jpg" in binary field "photo" is 1000 bytes, larger than Options → Max Upload Size (104 bytes).'],
 	])('%s', async (_case, binary, parameters, message, reason) => {
 		const error = await refused([{ json: {}, binary }], parameters);
 		expect(error.message).toBe(message);
@@ -363,7 +363,7 @@ describe('Generate from binary: an upload that worked is named when the video is
 			expect(urls).toHaveLength(2);
 			expect(error.message).toBe('GPT.GE: avatar_url could not be read');
 			expect(error.description).toContain(
-				`Files uploaded for items that created no task (use these URLs instead of uploading again):\nitem 0 avatar → ${urls[0]}\nitem 0 audio → ${urls[1]}`,
+				`Files uploaded for items that created no task (use these URLs instead of uploading again):\nitem 0 (1st row) avatar → ${urls[0]}\nitem 0 (1st row) audio → ${urls[1]}`,
 			);
 		});
 	});
@@ -390,7 +390,7 @@ describe('Generate from binary: an upload that worked is named when the video is
 			expect(error.message).toBe('Could not upload the audio file "speech.mp3": GPT.GE: file is too large: at most 1500 bytes');
 			const [avatar] = [...standIn.files.keys()].map((path) => `${standIn.cdnUrl}${path}`);
 			expect(error.description).toContain('No video was created for this item.');
-			expect(error.description).toContain(`item 0 avatar → ${avatar}`);
+			expect(error.description).toContain(`item 0 (1st row) avatar → ${avatar}`);
 		});
 	});
 });

@@ -432,7 +432,7 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		const error = await runNode({ parameters: generate({ ...valid[source], ...change }) }).catch((e) => e);
 
 		expect(requests).toHaveLength(0);
-		expect(error.message).toBe(`Invalid ${field} [item 0]`);
+		expect(error.message).toBe(`Invalid ${field} [item 0 (1st row)]`);
 		expect(error.description).toContain(reason);
 		expect(error.description).toContain('Nothing was sent to GPT.GE.');
 	});
@@ -456,7 +456,7 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 			}).catch((e) => e);
 
 			expect(requests).toHaveLength(0);
-			expect(error.message).toBe('Invalid Voice [item 0]');
+			expect(error.message).toBe('Invalid Voice [item 0 (1st row)]');
 			expect(error.description).toBe(
 				'"Yue Hua" was picked from the Chinese voices, but Language is English. Pick the voice again (the list shows the voices of the chosen Language), or set Language back to Chinese. Nothing was sent to GPT.GE.' +
 					NOTHING_CREATED,
@@ -486,12 +486,12 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		}).catch((e) => e);
 
 		expect(requests).toHaveLength(0);
-		expect(error.message).toBe('Invalid Avatar URL [item 2]');
+		expect(error.message).toBe('Invalid Avatar URL [item 2 (3rd row)]');
 		expect(error.description).toContain('"not a url" is not an http(s) URL.');
 		// RoutingNode wraps a preSend error of the first item it reads (item 0) in a NodeApiError;
 		// ours is its cause, and the message is what names the row.
 		expect(error.cause).toBeInstanceOf(NodeOperationError);
-		expect(error.cause.message).toBe('Invalid Avatar URL [item 2]');
+		expect(error.cause.message).toBe('Invalid Avatar URL [item 2 (3rd row)]');
 	});
 
 	test('Continue On Fail: only the bad row is held back, as a NodeOperationError naming it', async () => {
@@ -507,7 +507,7 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 		expect(requests.map((request) => request.body.avatar_url).sort()).toStrictEqual([photos[0], photos[2]]);
 		expect(output[0].json.avatarUrl).toBe(photos[0]);
 		expect(output[1].json).toStrictEqual({
-			error: 'Invalid Avatar URL [item 1]',
+			error: 'Invalid Avatar URL [item 1 (2nd row)]',
 			details: { description: 'The value is empty. Nothing was sent to GPT.GE.' },
 		});
 		expect(output[1].pairedItem).toStrictEqual({ item: 1 });

@@ -147,7 +147,7 @@ describe('Avatar → Get Task', () => {
 
 		const error = await runNode({ parameters: getTask({ taskId: '' }) }).catch((e) => e);
 
-		expect(error.message).toBe('Invalid Task ID [item 0]');
+		expect(error.message).toBe('Invalid Task ID [item 0 (1st row)]');
 		expect(polls).toHaveLength(0);
 	});
 });

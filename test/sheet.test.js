@@ -139,6 +139,6 @@ describe('Generate → Existing Task ID: a sheet run again pays only for the row
 
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('GPT.GE: avatar_url could not be read');
-		expect(error.description).toMatch(/Tasks this run created \(1, already paid for\)\. .*\nitem 1 → new-task$/);
+		expect(error.description).toMatch(/Tasks this run created \(1, already paid for\)\. .*\nitem 1 \(2nd row\) → new-task$/);
 	});
 });

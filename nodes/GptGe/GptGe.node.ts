@@ -49,7 +49,9 @@ export class GptGe implements INodeType {
 		name: 'gptGe',
 		icon: { light: 'file:gptge.svg', dark: 'file:gptge.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Generate and Get Task simplify their items by default (Simplify); 1 keeps its items.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: operationSubtitle(properties),
 		description: 'Create talking digital-human videos with the GPT.GE API',
 		defaults: {

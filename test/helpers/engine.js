@@ -70,13 +70,23 @@ function nodeTypesOf(nodeType) {
 	};
 }
 
+/**
+ * The node as an agent's tool: n8n's loader serves it under the name `gptGeTool` (its `@tool`
+ * display option and the node's tool mode go by that name); n8n's own conversion also adds the
+ * tool description fields, which the e2e suite covers in a real n8n.
+ */
+function asTool(nodeType) {
+	const description = { ...nodeType.description, name: `${nodeType.description.name}Tool` };
+	return Object.assign(Object.create(Object.getPrototypeOf(nodeType)), nodeType, { description });
+}
+
 /** A Workflow holding the node, its parameters completed with defaults as n8n does on load. */
-function workflowWith({ parameters, nodeType, continueOnFail = false, onError = continueOnFail ? 'continueRegularOutput' : undefined, workflowId = 'wf-test' }) {
+function workflowWith({ parameters, nodeType, continueOnFail = false, onError = continueOnFail ? 'continueRegularOutput' : undefined, workflowId = 'wf-test', typeVersion = 1 }) {
 	const node = {
 		id: 'gptge-node',
 		name: 'GPT.GE',
-		type: 'n8n-nodes-gptge.gptGe',
-		typeVersion: 1,
+		type: `n8n-nodes-gptge.${nodeType.description.name}`,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { gptGeApi: { id: 'cred-1', name: 'GPT.GE account' } },
@@ -130,8 +140,11 @@ async function runNode({
 	credentialsDecrypted,
 	abortSignal = new AbortController().signal,
 	workflowId,
+	typeVersion,
+	tool = false,
 }) {
-	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError, workflowId });
+	if (tool) nodeType = asTool(nodeType);
+	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError, workflowId, typeVersion });
 	// As WorkflowExecute does: every waiting item listens to the one execution signal.
 	setMaxListeners(Infinity, abortSignal);
 	const inputData = { main: [items] };

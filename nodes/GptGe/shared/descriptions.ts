@@ -1,4 +1,5 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { onlyAsTool } from './outputFields';
 import { DEFAULT_LANGUAGE, languageOptions } from './voices';
 
 /*
@@ -104,8 +105,10 @@ export function binaryFieldName(
  * Generate has nothing to download unless it waits.
  */
 export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boolean): INodeProperties[] {
-	const whenWaiting = { show: { ...showFor, waitForCompletion: [true] } };
-	const downloadShownFor = downloadNeedsWait ? whenWaiting : { show: showFor };
+	// A tool waits as its Tool Wait says (outputFields.ts), and an agent drops binary data.
+	const whenWaiting = { show: { ...showFor, waitForCompletion: [true] }, hide: onlyAsTool };
+	const downloadShownFor = downloadNeedsWait ? whenWaiting : { show: showFor, hide: onlyAsTool };
+	const whenDownloading = { show: { ...downloadShownFor.show, downloadVideo: [true] }, hide: onlyAsTool };
 	return [
 		{
 			displayName: 'Wait for Completion',
@@ -114,7 +117,7 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 			default: false,
 			description:
 				'Whether to keep polling the task until the video is ready or has failed, instead of returning at once',
-			displayOptions: { show: showFor },
+			displayOptions: { show: showFor, hide: onlyAsTool },
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',
@@ -170,9 +173,17 @@ export function waitAndDownloadFields(showFor: ShowFor, downloadNeedsWait: boole
 			default: 'data',
 			required: true,
 			hint: 'The name of the output binary field to put the video in',
-			displayOptions: {
-				show: { ...downloadShownFor.show, downloadVideo: [true] },
-			},
+			displayOptions: whenDownloading,
+		},
+		{
+			displayName: 'File Name',
+			name: 'videoFileName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.name }}.mp4',
+			hint: 'Empty: the task ID, as <taskId>.mp4',
+			description: 'The name the downloaded video gets, e.g. from a column of your sheet (.mp4 is added when it has no extension)',
+			displayOptions: whenDownloading,
 		},
 	];
 }

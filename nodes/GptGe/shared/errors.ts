@@ -22,3 +22,16 @@ export function setDescription<E extends Error>(error: E, text: string): E {
 	(error as E & Described).description = text;
 	return error;
 }
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st. */
+function ordinal(n: number): string {
+	const teen = n % 100 >= 11 && n % 100 <= 13;
+	const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+	return `${n}${suffix}`;
+}
+
+/**
+ * An item as errors name it: n8n's index (what expressions and the error output use) and the
+ * row a person counts, from 1 (a sheet's 6th row is item 5).
+ */
+export const itemName = (itemIndex: number): string => `item ${itemIndex} (${ordinal(itemIndex + 1)} row)`;

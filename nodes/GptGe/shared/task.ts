@@ -53,8 +53,15 @@ function percent(progress: unknown): number | null {
 	return Number.isFinite(value) ? value : null;
 }
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
 	return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** The task envelope (status, progress, …) and the work object (the video's paths), whichever shape came. */
+export function partsOf(task: IDataObject): { envelope: IDataObject; work: IDataObject } {
+	const isEnvelope = 'status' in task || 'task_id' in task || isObject(task.data);
+	if (!isEnvelope) return { envelope: {}, work: task };
+	return { envelope: task, work: isObject(task.data) ? task.data : {} };
 }
 
 /**
@@ -63,9 +70,7 @@ function text(value: unknown): string | null {
  */
 export function summarizeTask(requestedTaskId: string, data: unknown): TaskSummary {
 	const task = isObject(data) ? data : {};
-	const isEnvelope = 'status' in task || 'task_id' in task || isObject(task.data);
-	const envelope: IDataObject = isEnvelope ? task : {};
-	const work: IDataObject = isEnvelope ? (isObject(task.data) ? task.data : {}) : task;
+	const { envelope, work } = partsOf(task);
 
 	const status = statusOf(envelope.status, work.web_work_status);
 	const withWatermark = text(work.wm_work_video_path);

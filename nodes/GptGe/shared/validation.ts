@@ -8,6 +8,7 @@ import type { ItemState } from './api/items';
 import type { RequestCheck } from './api/routed';
 import { binaryFileOf, binaryNamesOf, type BinaryFile } from './files/binary';
 import { perRun } from './run';
+import { itemName } from './errors';
 import { valueAt } from './values';
 
 /** One item's parameters, expressions evaluated for that item. */
@@ -156,8 +157,11 @@ async function problemOfItem(
 	const problem = await check(input, request, state);
 	if (!problem) return null;
 	const field = problem.label ?? displayNames.get(problem.parameter) ?? problem.parameter;
-	return new NodeOperationError(context.getNode(), `Invalid ${field} [item ${itemIndex}]`, {
+	const error = new NodeOperationError(context.getNode(), `Invalid ${field} [${itemName(itemIndex)}]`, {
 		itemIndex,
 		description: `${problem.reason} Nothing was sent to GPT.GE.`,
 	});
+	// Which parameter: a tool's answer names it to the model that filled it (api/toolMode.ts).
+	error.context.parameter = problem.parameter;
+	return error;
 }

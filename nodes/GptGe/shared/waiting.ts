@@ -13,6 +13,7 @@ import { downloadStream } from './api/download';
 import type { ItemState } from './api/items';
 import { DeadlineReached } from './api/pacer';
 import { asNodeError } from './api/routed';
+import { isToolMode } from './api/toolMode';
 import { taskPath } from './endpoints';
 import { isFinal, summarizeTask, type TaskSummary } from './task';
 
@@ -25,7 +26,18 @@ interface WaitSettings {
 /** A poll is put off by a progress estimate to at most this many poll intervals. */
 const MAX_ESTIMATE_INTERVALS = 5;
 
+/** A tool polls more often than a workflow: a model waits for its answer within a minute. */
+const TOOL_POLL_INTERVAL_MS = 2000;
+
+/** How long a tool waits (its Tool Wait): 0 answers with what the request returned. */
+const toolWaitMs = (context: IExecuteSingleFunctions) =>
+	Math.max(context.getNodeParameter('toolWaitSeconds', 0) as number, 0) * 1000;
+
 function waitSettingsOf(context: IExecuteSingleFunctions): WaitSettings {
+	if (isToolMode(context)) {
+		// A tool answers with the latest status when its wait is up; the model asks again later.
+		return { intervalMs: TOOL_POLL_INTERVAL_MS, deadline: Date.now() + toolWaitMs(context), returnLatestOnTimeout: true };
+	}
 	const intervalSeconds = context.getNodeParameter('pollInterval', 10) as number;
 	const maxWaitMinutes = context.getNodeParameter('maxWait', 15) as number;
 	return {
@@ -78,7 +90,7 @@ async function pollUntilFinal(
 	state: ItemState,
 	taskId: string,
 	latest: TaskSummary | undefined,
-): Promise<TaskSummary> {
+): Promise<TaskSummary | undefined> {
 	const { intervalMs, deadline, returnLatestOnTimeout } = waitSettingsOf(context);
 	const signal = context.getExecutionCancelSignal();
 	const first: Sighting = { at: Date.now(), progress: latest?.progress ?? 0 };
@@ -88,6 +100,8 @@ async function pollUntilFinal(
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) {
 			if (returnLatestOnTimeout && latest) return { ...latest, timedOut: true };
+			// A tool answers even when no status check did: with the task as its request left it.
+			if (isToolMode(context)) return undefined;
 			throw new NodeOperationError(context.getNode(), `Task ${taskId} did not finish in time`, {
 				itemIndex: context.getItemIndex(),
 				description:
@@ -119,6 +133,13 @@ async function pollUntilFinal(
 	return { ...latest, timedOut: false };
 }
 
+/** Download Video's File Name, `<taskId>.mp4` when empty; `.mp4` is added to a name without extension. */
+function videoFileName(context: IExecuteSingleFunctions, taskId: string): string {
+	const name = String(context.getNodeParameter('videoFileName', '') ?? '').trim();
+	if (!name) return `${taskId}.mp4`;
+	return /\.[a-z0-9]{1,5}$/i.test(name) ? name : `${name}.mp4`;
+}
+
 /** Streams the finished video into the item's binary data, from the CDN, without the token. */
 async function downloadVideo(
 	context: IExecuteSingleFunctions,
@@ -126,7 +147,7 @@ async function downloadVideo(
 ): Promise<IBinaryData> {
 	const what = `the video of task ${summary.taskId}`;
 	const stream = await downloadStream(context, summary.videoUrl as string, what);
-	return await context.helpers.prepareBinaryData(stream as Buffer, `${summary.taskId}.mp4`, 'video/mp4');
+	return await context.helpers.prepareBinaryData(stream as Buffer, videoFileName(context, summary.taskId), 'video/mp4');
 }
 
 /**
@@ -139,8 +160,10 @@ export async function waitForTask(
 	state: ItemState,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	const waiting = context.getNodeParameter('waitForCompletion', false) as boolean;
-	const downloading = context.getNodeParameter('downloadVideo', false) as boolean;
+	// A tool waits as long as its Tool Wait, downloads nothing and tells a failed task to the model.
+	const tool = isToolMode(context);
+	const waiting = tool ? toolWaitMs(context) > 0 : (context.getNodeParameter('waitForCompletion', false) as boolean);
+	const downloading = !tool && (context.getNodeParameter('downloadVideo', false) as boolean);
 	if (!waiting && !downloading) return items;
 
 	const [item] = items;
@@ -148,7 +171,8 @@ export async function waitForTask(
 	let summary = typeof item.json.status === 'string' ? (item.json as TaskSummary) : undefined;
 	if (waiting) {
 		summary = await pollUntilFinal(context, state, taskId, summary);
-		if (summary.status === 'failed' && !context.continueOnFail()) {
+		if (!summary) return [{ ...item, json: { ...item.json, timedOut: true } }];
+		if (summary.status === 'failed' && !context.continueOnFail() && !tool) {
 			throw new NodeApiError(context.getNode(), summary.task as JsonObject, {
 				message: `GPT.GE could not make the video: ${summary.failReason ?? 'no reason given'}`,
 				description: `Task ${taskId} failed. Check the avatar (a photo must show a face) and the voice input.`,

@@ -10,6 +10,8 @@ import {
 	waitAndDownloadFields,
 } from '../../shared/descriptions';
 import { GENERATION_PATH } from '../../shared/endpoints';
+import { simplifyField, toolWaitField } from '../../shared/outputFields';
+import { shapeTaskOutput } from '../../shared/taskOutput';
 import { inputCheck } from '../../shared/validation';
 import { VOICE_IDS_EXPRESSION, VOICE_IDS_PATTERN } from '../../shared/voices';
 import { waitForTask } from '../../shared/waiting';
@@ -167,6 +169,8 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		routing: sentTo(BODY_PATHS.audioUrl.noWatermark),
 	},
 	...waitAndDownloadFields(showOnlyForGenerate, true),
+	toolWaitField(showOnlyForGenerate, 40),
+	simplifyField(showOnlyForGenerate),
 	apiOptionsField(showOnlyForGenerate, [
 		{
 			displayName: 'Existing Task ID',
@@ -190,5 +194,5 @@ export const avatarGenerateRouting = routedThroughDoor(
 		checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, generateSentValues),
 		prepare: prepareGenerate,
 	},
-	{ request: { method: 'POST', url: GENERATION_PATH }, postReceive: [toTaskItem, waitForTask] },
+	{ request: { method: 'POST', url: GENERATION_PATH }, postReceive: [toTaskItem, waitForTask, shapeTaskOutput] },
 );

@@ -9,7 +9,9 @@ import { routedThroughDoor, type RoutedRequest } from '../../shared/api/routed';
 import { checkNotEmpty } from '../../shared/checks';
 import { apiOptionsField, waitAndDownloadFields } from '../../shared/descriptions';
 import { taskPath } from '../../shared/endpoints';
+import { simplifyField, toolWaitField } from '../../shared/outputFields';
 import { summarizeTask } from '../../shared/task';
+import { shapeTaskOutput } from '../../shared/taskOutput';
 import { inputCheck } from '../../shared/validation';
 import { waitForTask } from '../../shared/waiting';
 
@@ -30,6 +32,9 @@ export const avatarGetTaskDescription: INodeProperties[] = [
 		displayOptions: { show: showOnlyForGetTask },
 	},
 	...waitAndDownloadFields(showOnlyForGetTask, false),
+	// A tool answers at once: the model asks again when it wants to.
+	toolWaitField(showOnlyForGetTask, 0),
+	simplifyField(showOnlyForGetTask),
 	apiOptionsField(showOnlyForGetTask),
 ];
 
@@ -64,5 +69,5 @@ export const avatarGetTaskRouting = routedThroughDoor(
 		})),
 		prepare: queryTask,
 	},
-	{ request: { method: 'GET' }, postReceive: [toTaskSummaryItem, waitForTask] },
+	{ request: { method: 'GET' }, postReceive: [toTaskSummaryItem, waitForTask, shapeTaskOutput] },
 );

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor } from '../../shared/api/routed';
+import { isToolMode } from '../../shared/api/toolMode';
 import { apiOptionsField } from '../../shared/descriptions';
 import { VOICES_PATH } from '../../shared/endpoints';
 import { DEFAULT_LANGUAGE, languageOptions, voiceIdsOf, voicesOf } from '../../shared/voices';
@@ -29,15 +30,21 @@ export const voiceListDescription: INodeProperties[] = [
 	apiOptionsField(showOnlyForVoiceList),
 ];
 
-/** One item per voice, with `voice` ready for Generate's Voice field (By ID). */
+/**
+ * One item per voice, with `voice` ready for Generate's Voice field (By ID). A tool answers with
+ * what a model picks a voice by, the list of a language being long.
+ */
 async function toVoiceItems(
-	_context: IExecuteSingleFunctions,
+	context: IExecuteSingleFunctions,
 	state: ItemState,
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
+	const tool = isToolMode(context);
 	return voicesOf(response.body).map((voice) => ({
-		json: { ...voice, voice: voiceIdsOf(voice) },
+		json: tool
+			? { name: voice.name, language: voice.language, labels: voice.labels, voice: voiceIdsOf(voice) }
+			: { ...voice, voice: voiceIdsOf(voice) },
 		pairedItem: { item: state.itemIndex },
 	}));
 }

@@ -1,5 +1,5 @@
 import type { IExecuteSingleFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { joinDescription } from '../errors';
+import { itemName, joinDescription } from '../errors';
 import { itemStatesOfRun, type ItemState } from './items';
 
 /*
@@ -14,7 +14,7 @@ function describeUploads(states: ItemState[]): string | undefined {
 	const unused = states.filter((state) => !state.created && !state.resumed && Object.keys(state.uploads).length);
 	if (!unused.length) return undefined;
 	const lines = unused.flatMap(({ itemIndex, uploads }) =>
-		Object.entries(uploads).map(([input, url]) => `item ${itemIndex} ${input} → ${url}`),
+		Object.entries(uploads).map(([input, url]) => `${itemName(itemIndex)} ${input} → ${url}`),
 	);
 	return `Files uploaded for items that created no task (use these URLs instead of uploading again):\n${lines.join('\n')}`;
 }
@@ -24,7 +24,7 @@ function describeTasks(states: ItemState[]): string {
 	if (!created.length) return 'No task was created in this run, so nothing was paid for.';
 	const lines = created.map(({ itemIndex, taskId, status, videoUrl }) => {
 		const details = [status, videoUrl].filter(Boolean).join(', ');
-		return `item ${itemIndex} → ${taskId}${details ? ` (${details})` : ''}`;
+		return `${itemName(itemIndex)} → ${taskId}${details ? ` (${details})` : ''}`;
 	});
 	return (
 		`Tasks this run created (${created.length}, already paid for). ` +

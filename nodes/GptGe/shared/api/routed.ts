@@ -16,6 +16,7 @@ import { accountOf, requestOptionsFor } from './account';
 import { attemptUntilSettled, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer, type Ticket } from './attempts';
 import { itemStateOf, type ItemState } from './items';
 import { withLedger } from './ledger';
+import { isToolMode, toolErrorItem } from './toolMode';
 
 /*
  * Routed requests: an operation's routing, sent by the request layer. The routing builds a
@@ -143,7 +144,7 @@ function errorItem(error: NodeApiError | NodeOperationError, state: ItemState): 
 /**
  * The `requestOperations.pagination` function of an operation: checks the item, prepares its
  * request and sends it. A failed item becomes an error item under Continue On Fail; otherwise
- * its error lists the tasks the run created.
+ * its error lists the tasks the run created. A tool's error is its answer to the model.
  */
 function sendRouted(call: RoutedCall) {
 	return async function (
@@ -182,6 +183,7 @@ function sendRouted(call: RoutedCall) {
 			});
 		} catch (error) {
 			const nodeError = asNodeError(this, error);
+			if (isToolMode(this)) return [toolErrorItem(nodeError, state)];
 			if (this.continueOnFail()) return [errorItem(nodeError, state)];
 			throw withLedger(this, nodeError);
 		} finally {
