@@ -5,13 +5,9 @@
 const nock = require('nock');
 const { runNode } = require('./helpers/engine');
 const { envelope, interceptTaskPolls, withStandIn } = require('./helpers/api');
+const { generate, getTask, ISO } = require('./helpers/params');
 
-const AVATAR = 'https://cdn.example.com/presenter.jpg';
-const AUDIO = 'https://cdn.example.com/speech.mp3';
 const waiting = { waitForCompletion: true, pollInterval: 0.05, maxWait: 1 };
-const generate = (parameters = {}) => ({ resource: 'avatar', operation: 'generate', avatarUrl: AVATAR, audioUrl: AUDIO, ...parameters });
-const getTask = (taskId, parameters = {}) => ({ resource: 'avatar', operation: 'getTask', taskId, ...parameters });
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());

@@ -6,12 +6,8 @@ const nock = require('nock');
 const { NodeHelpers } = require('n8n-workflow');
 const { loadNodeType, runNode } = require('./helpers/engine');
 const { withStandIn } = require('./helpers/api');
+const { generate, getTask, ISO } = require('./helpers/params');
 
-const AVATAR = 'https://cdn.example.com/presenter.jpg';
-const AUDIO = 'https://cdn.example.com/speech.mp3';
-const generate = (parameters = {}) => ({ resource: 'avatar', operation: 'generate', avatarUrl: AVATAR, audioUrl: AUDIO, ...parameters });
-const getTask = (taskId, parameters = {}) => ({ resource: 'avatar', operation: 'getTask', taskId, ...parameters });
-const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
 afterEach(() => nock.cleanAll());
 // withStandIn lets only loopback through; the next test file in this worker needs the network as it was.
