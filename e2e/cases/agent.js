@@ -1,0 +1,121 @@
+// The GPT.GE node as an AI Agent's tools, on the running `n8n start` (cases/n8n-start.js runs
+// these on its server): a Chat Trigger driven over HTTP with a sessionId, the agent's OpenAI Chat
+// Model on the stand-in's OpenAI-compatible /v1 (a scripted model: stand-in/chat-script.js), Simple
+// Memory, and the Generate and Get Task tools. What the model chose reaches the API; what the tools
+// answer reaches the model; the agent's answers are asserted word for word.
+const assert = require('node:assert/strict');
+const { isPlanning, note } = require('../harness/cases');
+const { agentWorkflow, openAiCredential } = require('../workflows/agent');
+
+const GPTGE_CREDENTIAL = { id: 'gptge-credential', name: 'GPT.GE account' };
+const PHOTO = 'https://example.com/agent/presenter.jpg';
+const SPEECH = 'https://example.com/agent/hello.mp3';
+
+/** The agent cases; `rest` is the owner's REST client on the server at `baseUrl`. */
+async function agentCases({ n8n, standIn, check, rest, baseUrl }) {
+	const chat = { webhookId: 'gptge-e2e-agent-chat', sessionId: `e2e-session-${Date.now()}` };
+	let ready = false;
+	await check('AI Agent: the agent workflow (Chat Trigger, OpenAI Chat Model on the stand-in\'s /v1, Simple Memory, GPT.GE Generate and Get Task tools) is created and activated through the REST API', async () => {
+		await activateAgentWorkflow(rest, standIn, chat.webhookId);
+		ready = true;
+	}, { setup: true });
+	if (!ready && !isPlanning()) return;
+	const send = (message) => sendChat(baseUrl, chat, message);
+	let taskId;
+
+	await check('AI Agent: "make a video of <photo> speaking <audio>" → the model calls the Generate tool; exactly one POST /avatar/generation with the URLs it chose; the tool answers status succeeded with the video URL; the agent\'s answer carries it', async () => {
+		const since = standIn.requests.length;
+		const answer = await send(`Please make a video of ${PHOTO} speaking ${SPEECH}`);
+		const requests = standIn.requests.slice(since);
+		const creates = requests.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
+		assert.equal(creates.length, 1, `one create: ${JSON.stringify(creates.map((request) => request.body))}`);
+		assert.equal(creates[0].body.avatar_url, PHOTO);
+		assert.equal(creates[0].body.audio_url, SPEECH);
+		taskId = [...standIn.tasks.values()].find((task) => task.body.avatar_url === PHOTO).id;
+
+		const modelCalls = chatCalls(requests);
+		assert.equal(modelCalls.length, 2, `two model calls (tool call, then the answer): ${modelCalls.map((request) => request.path)}`);
+		const toolNames = offeredTools(modelCalls[0]);
+		assert.ok(toolNames.includes('Generate_video') && toolNames.includes('Get_video_task'), `tools offered: ${toolNames}`);
+		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
+		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
+		const videoUrl = `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`;
+		assert.deepEqual({ taskId: item.taskId, status: item.status, videoUrlWithWatermark: item.videoUrlWithWatermark }, { taskId, status: 'succeeded', videoUrlWithWatermark: videoUrl }, `the tool's answer: ${JSON.stringify(toolAnswer)}`);
+		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);
+		note(`model endpoint: ${modelCalls[0].path}; create body: ${JSON.stringify(creates[0].body)}`);
+		note(`the agent's answer: ${answer}`);
+	});
+
+	await check('AI Agent: a second turn in the same session ("is my video ready?") → the model calls the Get Task tool with the task ID from the memory; GET /avatar/task/<id>; no new task; the answer carries the status and URL', async () => {
+		assert.ok(taskId, 'the first turn made a task');
+		const since = standIn.requests.length;
+		const answer = await send('Is my video ready?');
+		const requests = standIn.requests.slice(since);
+		assert.deepEqual(requests.filter((request) => request.path === '/avatar/generation'), [], 'no create');
+		assert.deepEqual(requests.filter((request) => request.path.startsWith('/avatar/task/')).map((request) => request.path), [`/avatar/task/${taskId}`]);
+		const modelCalls = chatCalls(requests);
+		assert.match(JSON.stringify(modelCalls[0].body), new RegExp(`task ID ${taskId}`), 'the memory gave the model the first turn');
+		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${taskId}-wm.mp4 (task ID ${taskId}).`);
+		note(`the agent's answer: ${answer}`);
+	});
+
+	await check('AI Agent: the model passes a bad avatar "URL" ("my-face.jpg") → the Generate tool answers with a readable error naming Avatar URL, nothing is created; the agent\'s answer is that error', async () => {
+		const since = standIn.requests.length;
+		const answer = await send('Make a video of my-face.jpg speaking https://example.com/agent/bad.mp3');
+		const requests = standIn.requests.slice(since);
+		assert.deepEqual(requests.filter((request) => request.path === '/avatar/generation'), [], 'nothing created');
+		const modelCalls = chatCalls(requests);
+		assert.match(JSON.stringify(modelCalls[0].body.input ?? modelCalls[0].body.messages), /my-face\.jpg/);
+		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
+		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
+		assert.equal(item.field, 'avatarUrl', `the tool's answer: ${JSON.stringify(toolAnswer)}`);
+		assert.equal(item.nothingCreated, true);
+		assert.match(item.error, /Avatar URL/);
+		assert.match(item.error, /my-face\.jpg/);
+		assert.equal(answer, `The GPT.GE tool answered with an error: ${item.error} Nothing was created.`);
+		note(`the agent's answer: ${answer}`);
+	});
+}
+
+/** Creates the OpenAI credential and the agent workflow as the editor does, and activates it. */
+async function activateAgentWorkflow(rest, standIn, webhookId) {
+	const openAi = await rest.request('POST', '/credentials', openAiCredential(standIn));
+	const workflow = await rest.request('POST', '/workflows', {
+		...agentWorkflow({ name: 'GPT.GE agent (e2e)', webhookId, credentials: { gptGe: GPTGE_CREDENTIAL, openAi: { id: openAi.id, name: openAi.name } } }),
+		active: false,
+	});
+	await rest.request('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+}
+
+/** One chat message as the chat widget sends it; resolves with the agent's answer. */
+async function sendChat(baseUrl, { webhookId, sessionId }, chatInput) {
+	const response = await fetch(`${baseUrl}/webhook/${webhookId}/chat`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput }),
+		signal: AbortSignal.timeout(120_000),
+	});
+	const text = await response.text();
+	assert.equal(response.status, 200, text);
+	const body = JSON.parse(text);
+	assert.equal(typeof body.output, 'string', text);
+	return body.output;
+}
+
+const chatCalls = (requests) => requests.filter((request) => request.method === 'POST' && ['/v1/responses', '/v1/chat/completions'].includes(request.path));
+
+/** The tool names a model request offered, in either wire format. */
+const offeredTools = (request) => (request.body.tools || []).map((tool) => tool.name ?? tool.function?.name);
+
+/** The last tool answer a model request carries, in either wire format. */
+function lastToolOutput(request) {
+	const { input, messages } = request.body;
+	const outputs = input
+		? input.filter((item) => item.type === 'function_call_output').map((item) => item.output)
+		: messages.filter((message) => message.role === 'tool').map((message) => message.content);
+	assert.ok(outputs.length > 0, `a tool answer in ${JSON.stringify(request.body).slice(0, 2000)}`);
+	const last = outputs[outputs.length - 1];
+	return typeof last === 'string' ? last : JSON.stringify(last);
+}
+
+module.exports = { agentCases };
