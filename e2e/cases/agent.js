@@ -1,22 +1,27 @@
 // The GPT.GE node as an AI Agent's tools, on the running `n8n start` (cases/n8n-start.js runs
-// these on its server): a Chat Trigger driven over HTTP with a sessionId, the agent's OpenAI Chat
-// Model on the stand-in's OpenAI-compatible /v1 (a scripted model: stand-in/chat-script.js), Simple
-// Memory, and the Generate and Get Task tools. What the model chose reaches the API; what the tools
+// these on its server): the example agent-chat-with-gpt-ge-tools.json, its Chat Trigger driven
+// over HTTP with a sessionId, its OpenAI Chat Model on the stand-in's OpenAI-compatible /v1 (a
+// scripted model: stand-in/chat-script.js), Simple Memory, and the Generate, Get Task and Voice
+// List tools. What the model chose reaches the API; what the tools
 // answer reaches the model; the agent's answers are asserted word for word.
 const assert = require('node:assert/strict');
 const { isPlanning, note } = require('../harness/cases');
-const { agentWorkflow, openAiCredential } = require('../workflows/agent');
+const { AGENT_NODES, agentWorkflow, openAiCredential } = require('../workflows/agent');
 
-const GPTGE_CREDENTIAL = { id: 'gptge-credential', name: 'GPT.GE account' };
 const PHOTO = 'https://example.com/agent/presenter.jpg';
 const SPEECH = 'https://example.com/agent/hello.mp3';
 
 /** The agent cases; `rest` is the owner's REST client on the server at `baseUrl`. */
-async function agentCases({ n8n, standIn, check, rest, baseUrl }) {
+async function agentCases({ standIn, check, rest, baseUrl }) {
 	const chat = { webhookId: 'gptge-e2e-agent-chat', sessionId: `e2e-session-${Date.now()}` };
+	const completionsChat = { webhookId: 'gptge-e2e-agent-completions', sessionId: `e2e-completions-${Date.now()}` };
 	let ready = false;
-	await check('AI Agent: the agent workflow (Chat Trigger, OpenAI Chat Model on the stand-in\'s /v1, Simple Memory, GPT.GE Generate and Get Task tools) is created and activated through the REST API', async () => {
-		await activateAgentWorkflow(rest, standIn, chat.webhookId);
+	await check('AI Agent: the example "chat with an AI agent that makes videos" (its chat made public) with an OpenAI credential on the stand-in\'s /v1 is created and activated through the REST API, once as it is and once with "Use Responses API" off', async () => {
+		const openAi = await rest.request('POST', '/credentials', openAiCredential(standIn));
+		for (const [{ webhookId }, responsesApi] of [[chat, true], [completionsChat, false]]) {
+			const workflow = await rest.request('POST', '/workflows', { ...agentWorkflow({ webhookId, openAi: { id: openAi.id, name: openAi.name }, responsesApi }), active: false });
+			await rest.request('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+		}
 		ready = true;
 	}, { setup: true });
 	if (!ready && !isPlanning()) return;
@@ -36,7 +41,7 @@ async function agentCases({ n8n, standIn, check, rest, baseUrl }) {
 		const modelCalls = chatCalls(requests);
 		assert.equal(modelCalls.length, 2, `two model calls (tool call, then the answer): ${modelCalls.map((request) => request.path)}`);
 		const toolNames = offeredTools(modelCalls[0]);
-		assert.ok(toolNames.includes('Generate_video') && toolNames.includes('Get_video_task'), `tools offered: ${toolNames}`);
+		assert.deepEqual([...toolNames].sort(), Object.values(AGENT_NODES).map(toolName).sort(), 'the tools offered');
 		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
 		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
 		const videoUrl = `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`;
@@ -75,17 +80,23 @@ async function agentCases({ n8n, standIn, check, rest, baseUrl }) {
 		assert.equal(answer, `The GPT.GE tool answered with an error: ${item.error} Nothing was created.`);
 		note(`the agent's answer: ${answer}`);
 	});
+
+	await check('AI Agent with "Use Responses API" off: the model is called over POST /v1/chat/completions; one Generate call, one task; the answer carries the video URL', async () => {
+		const since = standIn.requests.length;
+		const photo = 'https://example.com/agent/completions.jpg';
+		const answer = await sendChat(baseUrl, completionsChat, `Make a video of ${photo} speaking ${SPEECH}`);
+		const requests = standIn.requests.slice(since);
+		assert.deepEqual(chatCalls(requests).map((request) => request.path), ['/v1/chat/completions', '/v1/chat/completions']);
+		const creates = requests.filter((request) => request.path === '/avatar/generation');
+		assert.deepEqual(creates.map((request) => [request.body.avatar_url, request.body.audio_url]), [[photo, SPEECH]]);
+		const id = [...standIn.tasks.values()].find((task) => task.body.avatar_url === photo).id;
+		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${id}-wm.mp4 (task ID ${id}).`);
+		note(`the agent's answer: ${answer}`);
+	});
 }
 
-/** Creates the OpenAI credential and the agent workflow as the editor does, and activates it. */
-async function activateAgentWorkflow(rest, standIn, webhookId) {
-	const openAi = await rest.request('POST', '/credentials', openAiCredential(standIn));
-	const workflow = await rest.request('POST', '/workflows', {
-		...agentWorkflow({ name: 'GPT.GE agent (e2e)', webhookId, credentials: { gptGe: GPTGE_CREDENTIAL, openAi: { id: openAi.id, name: openAi.name } } }),
-		active: false,
-	});
-	await rest.request('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
-}
+/** A tool's name as n8n gives it to the model: its node's name, spaces and the like as underscores. */
+const toolName = (nodeName) => nodeName.replace(/[^a-zA-Z0-9_-]/g, '_');
 
 /** One chat message as the chat widget sends it; resolves with the agent's answer. */
 async function sendChat(baseUrl, { webhookId, sessionId }, chatInput) {

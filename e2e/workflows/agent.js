@@ -1,7 +1,13 @@
-// The AI Agent workflow of the agent cases (cases/agent.js): a Chat Trigger driven over HTTP,
-// an AI Agent whose OpenAI Chat Model talks to the stand-in's OpenAI-compatible /v1, Simple
-// Memory keyed by the chat's sessionId, and the GPT.GE node as two tools (Generate with
-// $fromAI parameters, Get Task). Node versions both n8n 1.123 and 2.41 have.
+// The AI Agent workflow of the agent cases (cases/agent.js): the example
+// examples/agent-chat-with-gpt-ge-tools.json as a user imports it (Chat Trigger, AI Agent,
+// OpenAI Chat Model on GPT.GE's /v1, Simple Memory, the GPT.GE Generate, Get Task and Voice List
+// tools), with its chat made reachable over HTTP and its OpenAI credential the one the case made.
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT } = require('../n8n');
+
+const EXAMPLE = path.join(ROOT, 'examples/agent-chat-with-gpt-ge-tools.json');
+const OPENAI_CREDENTIAL_ID = 'gptge-openai-credential';
 
 /** The OpenAI credential on GPT.GE's chat API (the stand-in's /v1, the same token), as POST /rest/credentials takes it. */
 const openAiCredential = (standIn) => ({
@@ -11,97 +17,25 @@ const openAiCredential = (standIn) => ({
 });
 
 /**
- * The agent workflow. `credentials`: { gptGe, openAi } as { id, name }; `webhookId`: the chat's
- * path (/webhook/<webhookId>/chat); `responsesApi`: the chat model's "Use Responses API".
+ * The example, ready for POST /rest/workflows: its Chat Trigger public and answering with the
+ * agent's last output at /webhook/<webhookId>/chat, its chat model on `openAi` ({ id, name }),
+ * "Use Responses API" as `responsesApi` (the node's default: on).
  */
-function agentWorkflow({ name, webhookId, credentials, responsesApi = true, responseMode = 'lastNode' }) {
-	const gptGe = { gptGeApi: credentials.gptGe };
-	const nodes = [
-		{
-			id: 'chat',
-			name: 'When chat message received',
-			type: '@n8n/n8n-nodes-langchain.chatTrigger',
-			typeVersion: 1.4,
-			position: [0, 0],
-			webhookId,
-			parameters: { public: true, mode: 'webhook', options: { responseMode } },
-		},
-		{
-			id: 'agent',
-			name: 'AI Agent',
-			type: '@n8n/n8n-nodes-langchain.agent',
-			typeVersion: 3,
-			position: [260, 0],
-			parameters: {
-				options: {
-					systemMessage: 'You make talking-head videos with the GPT.GE tools and tell the user the video URL or the task ID.',
-				},
-			},
-		},
-		{
-			id: 'model',
-			name: 'OpenAI Chat Model',
-			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-			typeVersion: 1.3,
-			position: [120, 220],
-			parameters: { model: { __rl: true, mode: 'list', value: 'gpt-4o-mini' }, responsesApiEnabled: responsesApi, options: {} },
-			credentials: { openAiApi: credentials.openAi },
-		},
-		{
-			id: 'memory',
-			name: 'Simple Memory',
-			type: '@n8n/n8n-nodes-langchain.memoryBufferWindow',
-			typeVersion: 1.3,
-			position: [260, 220],
-			parameters: { sessionIdType: 'fromInput', contextWindowLength: 10 },
-		},
-		{
-			id: 'generate',
-			name: 'Generate video',
-			type: 'n8n-nodes-gptge.gptGeTool',
-			typeVersion: 1,
-			position: [400, 220],
-			parameters: {
-				descriptionType: 'manual',
-				toolDescription: 'Makes a talking-head video from a photo URL and an audio URL. Answers with the task, its status and, when ready, the video URL.',
-				resource: 'avatar',
-				operation: 'generate',
-				avatarUrl: "={{ $fromAI('avatarUrl', 'Public http(s) URL of a photo of the person who speaks', 'string') }}",
-				voiceSource: 'audioUrl',
-				audioUrl: "={{ $fromAI('audioUrl', 'Public http(s) URL of the speech audio', 'string') }}",
-				toolWaitSeconds: 40,
-			},
-			credentials: gptGe,
-		},
-		{
-			id: 'getTask',
-			name: 'Get video task',
-			type: 'n8n-nodes-gptge.gptGeTool',
-			typeVersion: 1,
-			position: [540, 220],
-			parameters: {
-				descriptionType: 'manual',
-				toolDescription: 'Checks a video task by its task ID: its status and, when ready, the video URL.',
-				resource: 'avatar',
-				operation: 'getTask',
-				taskId: "={{ $fromAI('taskId', 'The task ID the Generate video tool answered with', 'string') }}",
-			},
-			credentials: gptGe,
-		},
-	];
-	const to = (node, type) => ({ [type]: [[{ node, type, index: 0 }]] });
-	return {
-		name,
-		nodes,
-		connections: {
-			'When chat message received': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': to('AI Agent', 'ai_languageModel'),
-			'Simple Memory': to('AI Agent', 'ai_memory'),
-			'Generate video': to('AI Agent', 'ai_tool'),
-			'Get video task': to('AI Agent', 'ai_tool'),
-		},
-		settings: { executionOrder: 'v1' },
-	};
+function agentWorkflow({ webhookId, openAi, responsesApi = true }) {
+	const { id, ...workflow } = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+	for (const node of workflow.nodes) {
+		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') {
+			Object.assign(node, { webhookId, parameters: { public: true, mode: 'webhook', options: { responseMode: 'lastNode' } } });
+		}
+		if (node.credentials?.openAiApi?.id === OPENAI_CREDENTIAL_ID) {
+			node.credentials.openAiApi = openAi;
+			node.parameters.responsesApiEnabled = responsesApi;
+		}
+	}
+	return { ...workflow, name: `${workflow.name} (e2e${responsesApi ? '' : ', Chat Completions'})` };
 }
 
-module.exports = { agentWorkflow, openAiCredential };
+/** The node names of the example the cases look for. */
+const AGENT_NODES = { generate: 'Generate video', getTask: 'Check video', voices: 'List voices' };
+
+module.exports = { AGENT_NODES, agentWorkflow, openAiCredential };
