@@ -38,6 +38,7 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 	await check('AI Agent: "make a video of <photo> speaking <audio>" → the model calls the Generate tool; exactly one POST /avatar/generation with the URLs it chose; the tool answers status succeeded with the video URL; the agent\'s answer carries it', async () => {
 		const since = standIn.requests.length;
 		const answer = await send(`Please make a video of ${PHOTO} speaking ${SPEECH}`);
+		note(`the agent's answer: ${answer}`);
 		const requests = standIn.requests.slice(since);
 		const creates = requests.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
 		assert.equal(creates.length, 1, `one create: ${JSON.stringify(creates.map((request) => request.body))}`);
@@ -55,13 +56,13 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		assert.deepEqual({ taskId: item.taskId, status: item.status, videoUrlWithWatermark: item.videoUrlWithWatermark }, { taskId, status: 'succeeded', videoUrlWithWatermark: videoUrl }, `the tool's answer: ${JSON.stringify(toolAnswer)}`);
 		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);
 		note(`model endpoint: ${modelCalls[0].path}; create body: ${JSON.stringify(creates[0].body)}`);
-		note(`the agent's answer: ${answer}`);
 	});
 
 	await check('AI Agent: a second turn in the same session ("is my video ready?") → the model calls the Get Task tool with the task ID from the memory; GET /avatar/task/<id>; no new task; the answer carries the status and URL', async () => {
 		assert.ok(taskId, 'the first turn made a task');
 		const since = standIn.requests.length;
 		const answer = await send('Is my video ready?');
+		note(`the agent's answer: ${answer}`);
 		const requests = standIn.requests.slice(since);
 		assert.deepEqual(requests.filter((request) => request.path === '/avatar/generation'), [], 'no create');
 		assert.deepEqual(requests.filter((request) => request.path.startsWith('/avatar/task/')).map((request) => request.path), [`/avatar/task/${taskId}`]);
@@ -71,12 +72,12 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		// Get Task answers with both URLs when the API gives both (the stand-in does); the model names one.
 		const urls = [`${standIn.cdnUrl}/videos/${taskId}.mp4`, `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`];
 		assert.ok(urls.some((url) => answer === `Your video is ready: ${url} (task ID ${taskId}).`), answer);
-		note(`the agent's answer: ${answer}`);
 	});
 
 	await check('AI Agent: the model passes a bad avatar "URL" ("my-face.jpg") → the Generate tool answers with a readable error naming Avatar URL, nothing is created; the agent\'s answer is that error', async () => {
 		const since = standIn.requests.length;
 		const answer = await send('Make a video of my-face.jpg speaking https://example.com/agent/bad.mp3');
+		note(`the agent's answer: ${answer}`);
 		const requests = standIn.requests.slice(since);
 		assert.deepEqual(requests.filter((request) => request.path === '/avatar/generation'), [], 'nothing created');
 		const modelCalls = chatCalls(requests);
@@ -88,20 +89,19 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		assert.match(item.error, /Avatar URL/);
 		assert.match(item.error, /my-face\.jpg/);
 		assert.equal(answer, `The GPT.GE tool answered with an error: ${item.error} Nothing was created.`);
-		note(`the agent's answer: ${answer}`);
 	});
 
 	await check('AI Agent with "Use Responses API" off: the model is called over POST /v1/chat/completions; one Generate call, one task; the answer carries the video URL', async () => {
 		const since = standIn.requests.length;
 		const photo = 'https://example.com/agent/completions.jpg';
 		const answer = await sendChat(baseUrl, completionsChat, `Make a video of ${photo} speaking ${SPEECH}`);
+		note(`the agent's answer: ${answer}`);
 		const requests = standIn.requests.slice(since);
 		assert.deepEqual(chatCalls(requests).map((request) => request.path), ['/v1/chat/completions', '/v1/chat/completions']);
 		const creates = requests.filter((request) => request.path === '/avatar/generation');
 		assert.deepEqual(creates.map((request) => [request.body.avatar_url, request.body.audio_url]), [[photo, SPEECH]]);
 		const id = [...standIn.tasks.values()].find((task) => task.body.avatar_url === photo).id;
 		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${id}-wm.mp4 (task ID ${id}).`);
-		note(`the agent's answer: ${answer}`);
 	});
 }
 
