@@ -81,7 +81,7 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const requests = standIn.requests.slice(since);
 		assert.deepEqual(requests.filter((request) => request.path === '/avatar/generation'), [], 'nothing created');
 		const modelCalls = chatCalls(requests);
-		assert.match(JSON.stringify(modelCalls[0].body.input ?? modelCalls[0].body.messages), /my-face\.jpg/);
+		assert.deepEqual(lastToolCallArguments(modelCalls[1]), { avatarUrl: 'my-face.jpg', audioUrl: 'https://example.com/agent/bad.mp3' }, 'what the model chose');
 		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
 		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
 		assert.equal(item.field, 'avatarUrl', `the tool's answer: ${JSON.stringify(toolAnswer)}`);
@@ -131,6 +131,16 @@ const chatCalls = (requests) => requests.filter((request) => request.method === 
 
 /** The tool names a model request offered, in either wire format. */
 const offeredTools = (request) => (request.body.tools || []).map((tool) => tool.name ?? tool.function?.name);
+
+/** The arguments of the last tool call a model request carries (the model's own earlier turn), in either wire format. */
+function lastToolCallArguments(request) {
+	const { input, messages } = request.body;
+	const calls = input
+		? input.filter((item) => item.type === 'function_call').map((item) => item.arguments)
+		: messages.flatMap((message) => message.tool_calls || []).map((call) => call.function.arguments);
+	assert.ok(calls.length > 0, `a tool call in ${JSON.stringify(request.body).slice(0, 2000)}`);
+	return JSON.parse(calls[calls.length - 1]);
+}
 
 /** The last tool answer a model request carries, in either wire format. */
 function lastToolOutput(request) {
