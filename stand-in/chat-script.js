@@ -62,7 +62,9 @@ function replyTo(answerText) {
 	if (videoUrl) return `Your video is ready: ${videoUrl}${taskId ? ` (task ID ${taskId})` : ''}.`;
 	if (task.status === 'failed') return `The video failed: ${task.failReason || 'no reason given'}${taskId ? ` (task ID ${taskId})` : ''}.`;
 	if (taskId) {
-		const status = task.status ? ` (status: ${task.status}${task.progress ? `, ${task.progress}` : ''})` : '';
+		// The node gives progress as a number of percent; another client may send "40%".
+		const progress = typeof task.progress === 'number' ? `${task.progress}%` : task.progress;
+		const status = task.status ? ` (status: ${task.status}${progress ? `, ${progress}` : ''})` : '';
 		return `Your video is not ready yet${status}. Task ID: ${taskId}. Ask me for its status later.`;
 	}
 	return `The GPT.GE tool answered: ${answerText}`;
