@@ -277,6 +277,14 @@ describe('the script', () => {
 		expect((await ask(afterTool(content))).content).toBe(`The GPT.GE tool answered with an error: ${error} Nothing was created.`);
 	});
 
+	test('of two video URLs, the one the tool\'s next sentence suggests is replied with', async () => {
+		const other = `https://cdn.example.com/videos/${TASK_ID}.mp4`;
+		const content = JSON.stringify([{ taskId: TASK_ID, status: 'succeeded', videoUrlWithWatermark: VIDEO, videoUrlWithoutWatermark: other, next: `The video is ready: ${VIDEO}` }]);
+		expect((await ask(afterTool(content))).content).toBe(`Your video is ready: ${VIDEO} (task ID ${TASK_ID}).`);
+		const withoutNext = JSON.stringify([{ taskId: TASK_ID, status: 'succeeded', videoUrlWithWatermark: VIDEO, videoUrlWithoutWatermark: other }]);
+		expect((await ask(afterTool(withoutNext))).content).toBe(`Your video is ready: ${other} (task ID ${TASK_ID}).`);
+	});
+
 	test('a task not ready yet is replied with its task ID and status', async () => {
 		const content = JSON.stringify({ taskId: TASK_ID, status: 'processing', progress: 40, videoUrlWithWatermark: null });
 		expect((await ask(afterTool(content))).content).toBe(`Your video is not ready yet (status: processing, 40%). Task ID: ${TASK_ID}. Ask me for its status later.`);

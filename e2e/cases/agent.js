@@ -69,9 +69,16 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const modelCalls = chatCalls(requests);
 		// The first turn's answer (which names the task) reached the model through the memory.
 		assert.ok(JSON.stringify(modelCalls[0].body).includes(taskId), 'the memory gave the model the first turn');
-		// Get Task answers with both URLs when the API gives both (the stand-in does); the model names one.
-		const urls = [`${standIn.cdnUrl}/videos/${taskId}.mp4`, `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`];
-		assert.ok(urls.some((url) => answer === `Your video is ready: ${url} (task ID ${taskId}).`), answer);
+		// Get Task names both URLs (the stand-in gives both); its `next` suggests the watermarked one, as the video was made.
+		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
+		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
+		const videoUrl = `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`;
+		assert.deepEqual(
+			{ status: item.status, videoUrlWithWatermark: item.videoUrlWithWatermark, videoUrlWithoutWatermark: item.videoUrlWithoutWatermark },
+			{ status: 'succeeded', videoUrlWithWatermark: videoUrl, videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${taskId}.mp4` },
+			`the tool's answer: ${JSON.stringify(toolAnswer)}`,
+		);
+		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);
 	});
 
 	await check('AI Agent: the model passes a bad avatar "URL" ("my-face.jpg") → the Generate tool answers with a readable error naming Avatar URL, nothing is created; the agent\'s answer is that error', async () => {
