@@ -16,16 +16,18 @@ const SPEECH = 'https://example.com/agent/hello.mp3';
 async function agentCases({ standIn, check, rest, baseUrl }) {
 	const chat = { webhookId: 'gptge-e2e-agent-chat', sessionId: `e2e-session-${Date.now()}` };
 	const completionsChat = { webhookId: 'gptge-e2e-agent-completions', sessionId: `e2e-completions-${Date.now()}` };
+	const streamingChat = { webhookId: 'gptge-e2e-agent-streaming', sessionId: `e2e-streaming-${Date.now()}` };
 	let ready = false;
-	await check('AI Agent: the example "chat with an AI agent that makes videos" (its chat made public) with an OpenAI credential on the stand-in\'s /v1 is created and activated through the REST API, once as it is and once with "Use Responses API" off', async () => {
+	await check('AI Agent: the example "chat with an AI agent that makes videos" (its chat made public) with an OpenAI credential on the stand-in\'s /v1 is created and activated through the REST API, as it is, with "Use Responses API" off, and with the chat streaming', async () => {
 		const openAi = await rest.request('POST', '/credentials', openAiCredential(standIn));
-		for (const [{ webhookId }, responsesApi] of [[chat, true], [completionsChat, false]]) {
-			const workflow = await rest.request('POST', '/workflows', { ...agentWorkflow({ webhookId, openAi: { id: openAi.id, name: openAi.name }, responsesApi }), active: false });
+		const variants = [[chat, {}], [completionsChat, { responsesApi: false }], [streamingChat, { responseMode: 'streaming' }]];
+		for (const [{ webhookId }, variant] of variants) {
+			const workflow = await rest.request('POST', '/workflows', { ...agentWorkflow({ webhookId, openAi: { id: openAi.id, name: openAi.name }, ...variant }), active: false });
 			await rest.request('POST', `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
 		}
 		// 2.x may publish through an outbox, after the activation answered: wait for the chat's webhook.
 		const startedAt = Date.now();
-		for (const { webhookId } of [chat, completionsChat]) {
+		for (const [{ webhookId }] of variants) {
 			await waitFor(`the chat webhook ${webhookId}`, async () => (await chatRequest(baseUrl, webhookId, { action: 'loadPreviousSession', sessionId: 'probe' })).ok, 30_000);
 		}
 		note(`chat webhooks registered ${Date.now() - startedAt} ms after activation`);
@@ -112,6 +114,21 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const id = [...standIn.tasks.values()].find((task) => task.body.avatar_url === photo).id;
 		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${id}-wm.mp4 (task ID ${id}).`);
 	});
+
+	await check('AI Agent with the Chat Trigger\'s response mode Streaming: the model is called with stream: true; the answer arrives in pieces that add up to the video URL answer; one task', async () => {
+		const since = standIn.requests.length;
+		const photo = 'https://example.com/agent/streaming.jpg';
+		const { pieces, answer } = await streamChat(baseUrl, streamingChat, `Make a video of ${photo} speaking ${SPEECH}`);
+		note(`the agent's answer, in ${pieces} pieces: ${answer}`);
+		const requests = standIn.requests.slice(since);
+		const modelCalls = chatCalls(requests);
+		assert.deepEqual(modelCalls.map((request) => [request.path, request.body.stream]), [['/v1/responses', true], ['/v1/responses', true]]);
+		const creates = requests.filter((request) => request.path === '/avatar/generation');
+		assert.deepEqual(creates.map((request) => [request.body.avatar_url, request.body.audio_url]), [[photo, SPEECH]]);
+		const id = [...standIn.tasks.values()].find((task) => task.body.avatar_url === photo).id;
+		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${id}-wm.mp4 (task ID ${id}).`);
+		assert.ok(pieces > 1, `${pieces} pieces`);
+	});
 }
 
 /** A tool's name as n8n gives it to the model: its node's name, spaces and the like as underscores. */
@@ -134,6 +151,17 @@ async function sendChat(baseUrl, { webhookId, sessionId }, chatInput) {
 	const body = JSON.parse(text);
 	assert.equal(typeof body.output, 'string', text);
 	return body.output;
+}
+
+/** One chat message to a streaming chat: n8n's chunks, one JSON object a line; the answer is their `item` contents. */
+async function streamChat(baseUrl, { webhookId, sessionId }, chatInput) {
+	const response = await chatRequest(baseUrl, webhookId, { action: 'sendMessage', sessionId, chatInput });
+	const text = await response.text();
+	assert.equal(response.status, 200, text);
+	const chunks = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+	const items = chunks.filter((chunk) => chunk.type === 'item');
+	assert.ok(items.length > 0, text.slice(0, 2000));
+	return { pieces: items.length, answer: items.map((chunk) => chunk.content).join('') };
 }
 
 const chatCalls = (requests) => requests.filter((request) => request.method === 'POST' && ['/v1/responses', '/v1/chat/completions'].includes(request.path));

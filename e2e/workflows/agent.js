@@ -18,21 +18,22 @@ const openAiCredential = (standIn) => ({
 
 /**
  * The example, ready for POST /rest/workflows: its Chat Trigger public and answering with the
- * agent's last output at /webhook/<webhookId>/chat, its chat model on `openAi` ({ id, name }),
- * "Use Responses API" as `responsesApi` (the node's default: on).
+ * agent's output at /webhook/<webhookId>/chat (`responseMode`: 'lastNode', or 'streaming' for the
+ * agent's answer streamed as it comes), its chat model on `openAi` ({ id, name }), "Use Responses
+ * API" as `responsesApi` (the node's default: on).
  */
-function agentWorkflow({ webhookId, openAi, responsesApi = true }) {
+function agentWorkflow({ webhookId, openAi, responsesApi = true, responseMode = 'lastNode' }) {
 	const { id, ...workflow } = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
 	for (const node of workflow.nodes) {
 		if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') {
-			Object.assign(node, { webhookId, parameters: { public: true, mode: 'webhook', options: { responseMode: 'lastNode' } } });
+			Object.assign(node, { webhookId, parameters: { public: true, mode: 'webhook', options: { responseMode } } });
 		}
 		if (node.credentials?.openAiApi?.id === OPENAI_CREDENTIAL_ID) {
 			node.credentials.openAiApi = openAi;
 			node.parameters.responsesApiEnabled = responsesApi;
 		}
 	}
-	return { ...workflow, name: `${workflow.name} (e2e${responsesApi ? '' : ', Chat Completions'})` };
+	return { ...workflow, name: `${workflow.name} (e2e, ${responsesApi ? 'Responses API' : 'Chat Completions'}, ${responseMode})` };
 }
 
 /** The node names of the example the cases look for. */
