@@ -29,6 +29,7 @@ const { workflowsFor } = require('./workflows/builders');
 const { installProofs } = require('./cases/install');
 const { cliCases } = require('./cases/cli');
 const { serverCases } = require('./cases/n8n-start');
+const { agentCases } = require('./cases/agent');
 const { restartCases } = require('./cases/restart');
 const { bulkCases } = require('./cases/bulk');
 const { queueCases } = require('./cases/queue');
@@ -75,7 +76,7 @@ async function main() {
 async function testVersion(install, userFolder) {
 	const startedAt = Date.now();
 	const n8n = n8nUnderTest(install, userFolder);
-	const versionCheck = (name, fn) => check(n8n.label, name, fn);
+	const versionCheck = (name, fn, options) => check(n8n.label, name, fn, options);
 	if (isPlanning()) return versionCases(n8n, undefined, versionCheck, {});
 	if (noneChosenIn(`${n8n.label} `)) return;
 	console.log(`\nn8n ${n8n.label} on Node ${install.nodeVersion} (user folder ${userFolder})`);
@@ -98,10 +99,10 @@ async function testVersion(install, userFolder) {
 	}
 }
 
-/** One n8n version's groups, in this order: CLI, `n8n start`, restart; on 2.x also bulk and queue mode. */
+/** One n8n version's groups, in this order: CLI, `n8n start` (with the AI Agent), restart; on 2.x also bulk and queue mode. */
 async function versionCases(n8n, standIn, check, { getTaskId }) {
 	await cliCases(n8n, standIn, check, { getTaskId });
-	await serverCases(n8n, standIn, check);
+	await serverCases(n8n, standIn, check, [agentCases]);
 	await restartCases(n8n, standIn, check);
 	if (n8n.install.key === '2.x') await moreCases(n8n, standIn, check);
 }

@@ -1,6 +1,6 @@
 'use strict';
 // The API's routes, as the GPT.GE documentation describes them: creating a task, its status,
-// the voice list, billing, and file uploads. Each handler takes the stand-in's state and the
+// the voice list, billing, and file uploads; then the chat API's (chat.js). Each handler takes the stand-in's state and the
 // request's exchange ({ req, res, pathname, searchParams, rawBody, bodyBytes, params }).
 
 const crypto = require('node:crypto');
@@ -10,6 +10,7 @@ const { faultsAt } = require('./faults');
 const { gatewayError, sendInvalid, sendJson } = require('./http');
 const { multipartParts } = require('./multipart');
 const { VOICES, LANGUAGES, validateGeneration } = require('./contract');
+const { findChatRoute } = require('./chat');
 
 /** The route of a request, with its path parameters; undefined for an unknown one. */
 function findRoute(method, pathname) {
@@ -26,7 +27,8 @@ function findRoute(method, pathname) {
 	if (method === 'GET' && taskMatch) {
 		return { handle: queryTask, params: { taskId: taskMatch[1] } };
 	}
-	return undefined;
+	// The OpenAI-compatible chat API the same gateway serves (chat.js).
+	return findChatRoute(method, pathname);
 }
 
 async function submitTask(state, exchange) {

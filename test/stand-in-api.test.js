@@ -398,7 +398,7 @@ describe('other routes', () => {
 	});
 
 	test.each([
-		['GET', '/v1/models'],
+		['POST', '/v1/embeddings'], // /v1/models is served: the chat API (stand-in-chat.test.js)
 		['GET', '/avatar/generation'],
 		['DELETE', '/avatar/task/abc'],
 	])('%s %s → 404 in the gateway error format', async (method, path) => {

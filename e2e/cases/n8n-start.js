@@ -13,8 +13,11 @@ const { STOP_POLL_SECONDS, WORKFLOW, example } = require('../workflows/builders'
 
 const EDITOR_CHECK = path.join(E2E, 'browser/editor-check.js');
 
-/** The cases that need `n8n start`: its REST API as the editor uses it, and the editor itself. */
-async function serverCases(n8n, standIn, check) {
+/**
+ * The cases that need `n8n start`: its REST API as the editor uses it, and the editor itself.
+ * `onServer`: more case groups run on the same server, each given { n8n, standIn, check, rest, baseUrl }.
+ */
+async function serverCases(n8n, standIn, check, onServer = []) {
 	const port = n8n.install.ports.main;
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const stopWorkflowId = WORKFLOW.stop;
@@ -80,6 +83,8 @@ async function serverCases(n8n, standIn, check) {
 				standIn.configure({ stallTaskQueries: false });
 			}
 		});
+
+		for (const cases of onServer) await cases({ n8n, standIn, check, rest, baseUrl });
 
 		await editorCheck(n8n, standIn, baseUrl, check);
 	} finally {
