@@ -79,6 +79,18 @@
 // its name (the description's subtitle; n8n renders it in the node's `[class*=subtitle]` element on
 // 1.123 and 2.41), screenshotting it. Each of these reopens the NDV (double click on the node) when
 // a stage before left it closed.
+// Then GPT.GE as a tool (steps/tools.js), once per parent, each in a new workflow: adds an "AI
+// Agent" (2.41 and 1.123 add a chat trigger with it) or an "MCP Server Trigger" from "Add first
+// step"; expects its tool connector labelled "Tool" / "Tools"; from that connector's "+" searches
+// "GPT.GE" and "gptge", expecting "GPT.GE Tool"; clicks it (both versions add it at once on Avatar
+// → Generate; were actions listed, it would pick Generate) and expects the panel to show Resource
+// "Avatar", Operation "Generate" and "Let the model define this parameter" beside Avatar URL;
+// hovers it (the tooltip), clicks it, and expects Avatar URL to read "Defined automatically by the
+// model"; closes the panel, expects the tool connected to its parent, saves (Ctrl+S) and expects
+// the saved avatarUrl to be the $fromAI('Avatar_URL', ...) expression. Summary: `tools` (per
+// parent: connector, toolName, resource, operation, parameters, modelDefinable, modelDefined: {
+// tooltip, field }, edges, saved, screenshots). Adds about 30 s. Each run leaves these two
+// workflows too ("My workflow N").
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; expects the fields API Token, Base URL and Rate Limit (Requests per Second) in
 // this order, Rate Limit showing 0 with its hint under it (screenshotted), then 2.5 once typed; fills Base URL = api.baseUrl and a wrong API
@@ -107,6 +119,7 @@ const { ACTIONS, WRONG_TOKEN_SAYS } = require('./expected');
 const { sleep } = require('./helpers/page');
 const { openSession } = require('./helpers/session');
 const { credentialDialog } = require('./steps/credential');
+const { toolConnectors } = require('./steps/tools');
 const { binaryFileInputs, existingTaskIdOption, subtitleOnCanvas, voiceSourceFields, waitForCompletionFields } = require('./steps/generate');
 const {
 	addGenerateByPasting,
@@ -175,6 +188,7 @@ async function runSteps(session) {
 		failures.push('Generate with Wait for Completion on, and its canvas subtitle: not checked (no Generate node was added)');
 	}
 
+	await toolConnectors(session);
 	if (session.api) await credentialDialog(session);
 }
 

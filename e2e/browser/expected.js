@@ -46,6 +46,35 @@ const GENERATE_OPTIONS = ['Existing Task ID', 'Max Upload Size (MB)', 'Max Reque
 const EXISTING_TASK_ID = { parameter: 'existingTaskId', label: 'Existing Task ID', placeholder: 'e.g. {{ $json.taskId }}' };
 /** The line n8n shows under the node's name on the canvas (the description's `subtitle`). */
 const CANVAS_SUBTITLE = 'Generate: Avatar';
+/**
+ * Tool mode: the nodes whose tool connector must offer GPT.GE (each added from "Add first step"
+ * by searching `search` and clicking `row`; `connector` is the label under its handle).
+ */
+const TOOL_PARENTS = [
+	{ name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', search: 'AI Agent', row: /^AI Agent$/, connector: 'Tool' },
+	{ name: 'MCP Server Trigger', type: '@n8n/n8n-nodes-langchain.mcpTrigger', search: 'MCP Server', row: /^MCP Server Trigger$/, connector: 'Tools' },
+];
+/** How the node creator lists GPT.GE under a tool connector, and the node type it adds. */
+const TOOL_ROW = 'GPT.GE Tool';
+/**
+ * The searches that must list it there. Not "avatar" (the codex alias): 2.41.1 lists the tool
+ * for it, 1.123.81 lists nothing ("We didn't make that... yet"; seen 2026-12-05).
+ */
+const TOOL_SEARCH_TERMS = ['GPT.GE', 'gptge'];
+const TOOL_NODE_TYPE = 'n8n-nodes-gptge.gptGeTool';
+/** What the tool's panel shows when added: its default resource and operation, as displayed. */
+const TOOL_DEFAULTS = { resource: 'Avatar', operation: 'Generate' };
+/**
+ * The field the check lets the model define: the button's tooltip, what the field then shows,
+ * and what the saved workflow then holds (the $fromAI form the model fills).
+ */
+const MODEL_DEFINED = {
+	parameter: 'avatarUrl',
+	label: 'Avatar URL',
+	tooltip: /Let the model define this parameter/,
+	shows: /Defined automatically by the model/,
+	saved: /^=\{\{.*\$fromAI\('Avatar_URL'/,
+};
 const CREDENTIAL_TYPE = 'GPT.GE API';
 /**
  * The credential dialog's fields, in this order; what a new credential's Rate Limit shows (not
@@ -80,6 +109,12 @@ module.exports = {
 	GENERATE_OPTIONS,
 	EXISTING_TASK_ID,
 	CANVAS_SUBTITLE,
+	TOOL_PARENTS,
+	TOOL_ROW,
+	TOOL_SEARCH_TERMS,
+	TOOL_NODE_TYPE,
+	TOOL_DEFAULTS,
+	MODEL_DEFINED,
 	CREDENTIAL_TYPE,
 	WRONG_TOKEN_SAYS,
 	TEST_PASSED,

@@ -1,6 +1,22 @@
-// The workflow canvas: putting the GPT.GE node there by pasting it, and reading its nodes.
+// The workflow canvas: opening a new workflow, putting the GPT.GE node there by pasting it,
+// reading its nodes and connections, and saving it as the editor does (Ctrl+S).
 const { NODE_NAME, NODE_TYPE } = require('../expected');
-const { tid } = require('./page');
+const { dismissPopups, sleep, tid } = require('./page');
+
+/** Opens a new, empty workflow (n8n names it "My workflow N") and waits for its "Add first step". */
+async function openNewWorkflow(page, base) {
+	// Leaving an unsaved workflow, 1.123 asks "Leave site?" (beforeunload); a user clicks Leave.
+	const leave = (dialog) => (dialog.type() === 'beforeunload' ? dialog.accept() : undefined);
+	page.on('dialog', leave);
+	try {
+		await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+	} finally {
+		page.off('dialog', leave);
+	}
+	await page.waitForSelector(tid('canvas-plus-button'), { visible: true, timeout: 60_000 });
+	await dismissPopups(page);
+	await sleep(1000); // the canvas is drawn before it takes clicks
+}
 
 /**
  * Puts a Generate node on the canvas as a user pasting a copied node would, and opens it: the
@@ -59,4 +75,39 @@ function canvasNodes(page) {
 	);
 }
 
-module.exports = { pasteGenerateNode, canvasNodes };
+/** The canvas's connections as "source → target" (node names), as n8n tags each edge. */
+function canvasEdges(page) {
+	return page.$$eval(tid('edge'), (edges) => edges.map((edge) => `${edge.getAttribute('data-source-node-name')} → ${edge.getAttribute('data-target-node-name')}`));
+}
+
+/**
+ * Saves the workflow as a user does (Ctrl+S on the canvas) and resolves with its nodes as n8n
+ * stored them ({ name, type, parameters }), read back through the REST API the editor uses.
+ */
+async function saveAndReadWorkflow(page) {
+	const onCanvas = await page.$$eval(tid('canvas-node'), (nodes) => nodes.length);
+	await page.click(tid('canvas-background')).catch(() => {});
+	await page.keyboard.down('Control');
+	await page.keyboard.press('s');
+	await page.keyboard.up('Control');
+	// Saved once n8n gives back every node of the canvas (1.123 first moves /workflow/new to /workflow/<id>).
+	const read = () =>
+		page.evaluate(async () => {
+			const id = location.pathname.split('/')[2];
+			if (!id || id === 'new') return { status: 'not saved yet', nodes: [] };
+			const headers = { 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
+			const response = await fetch(`/rest/workflows/${id}`, { headers });
+			if (!response.ok) return { status: `GET /rest/workflows/${id}: HTTP ${response.status}`, nodes: [] };
+			const body = await response.json();
+			return { status: 'saved', nodes: (body.data ?? body).nodes.map(({ name, type, parameters }) => ({ name, type, parameters })) };
+		});
+	let saved;
+	for (let i = 0; i < 20; i++) {
+		await sleep(500);
+		saved = await read();
+		if (saved.nodes.length >= onCanvas) return saved.nodes;
+	}
+	throw new Error(`the workflow is not saved 10 s after Ctrl+S (${saved.status}; ${saved.nodes.length} of ${onCanvas} nodes)`);
+}
+
+module.exports = { openNewWorkflow, pasteGenerateNode, canvasNodes, canvasEdges, saveAndReadWorkflow };

@@ -167,4 +167,57 @@ function ndvParameters(page) {
 	});
 }
 
-module.exports = { closeNdvIfOpen, openGenerateNdv, switchOn, readField, addOptionOf, dropdownItems, pickDropdownItem, selectOption, ndvParameters };
+/**
+ * The parameters of the open NDV that offer "Let the model define this parameter" (the button
+ * n8n shows beside a field of a node used as a tool), in display order.
+ */
+function modelDefinableParameters(page) {
+	return page.$eval(tid('ndv'), (ndv) =>
+		[...ndv.querySelectorAll('[data-test-id="parameter-item"]')]
+			.filter((item) => item.offsetParent !== null && item.querySelector('[data-test-id="from-ai-override-button"]'))
+			.map((item) => {
+				const input = item.querySelector('[data-test-id^="parameter-input-"]');
+				return input ? input.getAttribute('data-test-id').slice('parameter-input-'.length) : item.querySelector('label[for]')?.getAttribute('for');
+			})
+			.filter((name, index, names) => name && names.indexOf(name) === index),
+	);
+}
+
+/** The wrapper (label, input, buttons) of `parameter` in the open NDV, found by its input or its label; null when not shown. */
+async function parameterItem(page, parameter) {
+	const handle = await page.evaluateHandle(
+		(parameter) =>
+			[...document.querySelectorAll('[data-test-id="ndv"] [data-test-id="parameter-item"]')]
+				.filter((item) => item.offsetParent !== null)
+				.find((item) => item.querySelector(`[data-test-id="parameter-input-${parameter}"], label[for="${parameter}"]`)) ?? null,
+		parameter,
+	);
+	const item = handle.asElement();
+	if (!item) await handle.dispose();
+	return item;
+}
+
+/**
+ * Clicks "Let the model define this parameter" on `parameter` of the open NDV as a user does
+ * (hover, read the tooltip, click). Resolves with { tooltip, field (the text the parameter then
+ * shows in place of its input, e.g. "Defined automatically by the model"; '' when none) }.
+ */
+async function letModelDefine(page, parameter) {
+	const button = await (await parameterItem(page, parameter))?.$(tid('from-ai-override-button'));
+	if (!button) throw new Error(`${parameter} has no "Let the model define this parameter" button`);
+	await button.hover();
+	await sleep(800);
+	const tooltip = await page.evaluate(() =>
+		[...document.querySelectorAll('[role=tooltip], .el-popper, .n8n-tooltip')]
+			.filter((element) => element.offsetParent !== null && element.innerText.trim())
+			.map((element) => element.innerText.trim())
+			.join(' | '),
+	);
+	await button.click();
+	await page.waitForSelector(`${tid('ndv')} ${tid('fromAI-override-field')}`, { visible: true, timeout: 5_000 }).catch(() => {});
+	await sleep(500);
+	const field = await (await parameterItem(page, parameter))?.$(tid('fromAI-override-field'));
+	return { tooltip, field: field ? await field.evaluate((element) => element.innerText.trim().replace(/\s+/g, ' ')) : '' };
+}
+
+module.exports = { modelDefinableParameters, letModelDefine, closeNdvIfOpen, openGenerateNdv, switchOn, readField, addOptionOf, dropdownItems, pickDropdownItem, selectOption, ndvParameters };

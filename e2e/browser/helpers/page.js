@@ -73,4 +73,13 @@ async function dismissPopups(page) {
 	});
 }
 
-module.exports = { sleep, tid, n8nVersion, signIn, typeInto, dismissPopups };
+/** Clicks `selector` until `shows` is visible (a click that came too early is repeated), at most 3 times. */
+async function clickUntil(page, selector, shows) {
+	for (let attempt = 1; ; attempt++) {
+		await page.click(selector);
+		const shown = await page.waitForSelector(shows, { visible: true, timeout: 4_000 }).then(() => true, () => false);
+		if (shown || attempt === 3) return;
+	}
+}
+
+module.exports = { sleep, tid, clickUntil, n8nVersion, signIn, typeInto, dismissPopups };

@@ -1,7 +1,7 @@
 // The check's first steps: signing in, finding the GPT.GE node by search from the empty canvas,
 // from the top-right "+" and from a trigger's "+" connector, and adding Generate to the workflow.
 const { GENERATE_ACTION, NODE_NAME, SEARCH_TERMS, UPLOAD_ACTION } = require('../expected');
-const { pasteGenerateNode } = require('../helpers/canvas');
+const { openNewWorkflow, pasteGenerateNode } = require('../helpers/canvas');
 const { clickRow, closeCreator, listed, openCreator, search } = require('../helpers/node-creator');
 const { closeNdvIfOpen } = require('../helpers/ndv');
 const { dismissPopups, n8nVersion, signIn, sleep, tid } = require('../helpers/page');
@@ -12,9 +12,7 @@ function signInAndOpenWorkflow({ page, base, owner, summary, shot, stage }) {
 	return stage('sign in and open a new workflow', async () => {
 		await signIn(page, base, owner, shot);
 		summary.n8nVersion = await n8nVersion(page);
-		await page.goto(`${base}/workflow/new`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-		await page.waitForSelector(tid('canvas-plus-button'), { visible: true, timeout: 60_000 });
-		await dismissPopups(page);
+		await openNewWorkflow(page, base);
 		await shot('empty-canvas');
 	});
 }
@@ -91,19 +89,19 @@ function addGenerateByPasting({ page, summary, stage }) {
 	});
 }
 
-/** Searches each term, expecting the node; returns a term that listed it. */
-async function searchAll({ page, summary, expect, shot }, from) {
+/** Searches each term, expecting the row `name` (default: the node); returns a term that listed it. */
+async function searchAll({ page, summary, expect, shot }, from, name = NODE_NAME, terms = SEARCH_TERMS) {
 	let foundBy;
-	for (const term of SEARCH_TERMS) {
+	for (const term of terms) {
 		const rows = await search(page, term);
 		const noResults = await page.$eval(tid('node-creator'), (element) => /No results for/i.test(element.innerText));
 		const file = await shot(`search-${slug(from)}-${slug(term)}`);
-		const found = rows.some((row) => row.name === NODE_NAME);
+		const found = rows.some((row) => row.name === name);
 		if (found) foundBy ??= term;
 		summary.searches.push({ from, term, found, noResults, rows, screenshot: file });
 		expect(
 			found,
-			`search "${term}" from the ${from} does not list "${NODE_NAME}" (${noResults ? 'no results' : `listed: ${list(rows.map((row) => row.name))}`}) — see ${file}`,
+			`search "${term}" from the ${from} does not list "${name}" (${noResults ? 'no results' : `listed: ${list(rows.map((row) => row.name))}`}) — see ${file}`,
 		);
 	}
 	return foundBy;
@@ -131,4 +129,4 @@ async function checkActions({ page, actions, summary, expect, shot }, from) {
 	}
 }
 
-module.exports = { signInAndOpenWorkflow, searchFromEmptyCanvas, addManualTrigger, searchFromTopRightPlus, addGenerateFromTrigger, addGenerateByPasting };
+module.exports = { signInAndOpenWorkflow, searchFromEmptyCanvas, addManualTrigger, searchFromTopRightPlus, addGenerateFromTrigger, addGenerateByPasting, searchAll };

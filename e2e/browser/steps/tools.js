@@ -1,0 +1,118 @@
+// The check's steps on GPT.GE as a tool: in a new workflow per parent (AI Agent, MCP Server
+// Trigger), the parent's tool connector "+" must offer "GPT.GE Tool" by search; picked, its panel
+// opens on Avatar → Generate with "Let the model define this parameter" beside Avatar URL, which,
+// clicked, makes the field "Defined automatically by the model" and saves the $fromAI form; the
+// tool hangs on the parent's connector.
+const { GENERATE_ACTION, MODEL_DEFINED, TOOL_DEFAULTS, TOOL_NODE_TYPE, TOOL_PARENTS, TOOL_ROW, TOOL_SEARCH_TERMS } = require('../expected');
+const { canvasEdges, openNewWorkflow, saveAndReadWorkflow } = require('../helpers/canvas');
+const { letModelDefine, modelDefinableParameters, ndvParameters, closeNdvIfOpen, readField } = require('../helpers/ndv');
+const { clickRow, closeCreator, listed, openCreator, search } = require('../helpers/node-creator');
+const { clickUntil, dismissPopups, sleep, tid } = require('../helpers/page');
+const { escapeRegExp, list, slug } = require('../helpers/text');
+const { searchAll } = require('./workflow');
+
+const connectorOf = (parent) => `${parent.name}'s "${parent.connector}" connector`;
+
+/** For each parent in TOOL_PARENTS: GPT.GE under its tool connector, its panel, the model-defined field. */
+async function toolConnectors(session) {
+	session.summary.tools = {};
+	for (const parent of TOOL_PARENTS) await toolUnder(session, parent);
+}
+
+/**
+ * One parent: a new workflow with it, then GPT.GE from its tool connector. Summary (under
+ * summary.tools[parent.name]): connector (the label under the handle), actions (when n8n lists
+ * them before adding the tool; 2.41 adds it at once), toolName, resource / operation (as
+ * displayed), parameters (shown, in order), modelDefinable (the parameters with the button),
+ * modelDefined ({ tooltip, field }), edges, saved (the tool's parameters as saved), screenshots.
+ */
+async function toolUnder(session, parent) {
+	const { page, base, summary, expect, shot, stage } = session;
+	const seen = (summary.tools[parent.name] = { screenshots: {} });
+	const from = connectorOf(parent);
+	await stage(`"${TOOL_ROW}" under the ${from}: its panel, "${MODEL_DEFINED.label}" defined by the model`, async () => {
+		await openNewWorkflow(page, base);
+		await openCreator(page, () => clickUntil(page, tid('canvas-plus-button'), `${tid('node-creator')} ${tid('node-creator-search-bar')}`));
+		await search(page, parent.search);
+		await clickRow(page, parent.row);
+		await page.waitForSelector(`${tid('canvas-node')}[data-node-type="${parent.type}"]`, { visible: true });
+		await sleep(500);
+		await closeNdvIfOpen(page);
+		await closeCreator(page);
+		await dismissPopups(page);
+
+		const handle = `${tid('canvas-node-input-handle')}[data-connection-type="ai_tool"][data-node-name="${parent.name}"]`;
+		seen.connector = await page.$eval(handle, (element) => element.innerText.trim()).catch(() => null);
+		seen.screenshots.parent = await shot(`tool-${slug(parent.name)}-on-canvas`);
+		if (seen.connector === null) throw new Error(`the ${parent.name} on the canvas has no tool connector — see ${seen.screenshots.parent}`);
+		expect(seen.connector === parent.connector, `the ${parent.name}'s tool connector is labelled "${seen.connector}", expected "${parent.connector}" — see ${seen.screenshots.parent}`);
+
+		await openCreator(page, () => page.click(`${handle} ${tid('canvas-handle-plus')}`));
+		const found = await searchAll(session, from, TOOL_ROW, TOOL_SEARCH_TERMS);
+		if (!found) return closeCreator(page);
+		await search(page, found);
+		await clickRow(page, new RegExp(`^${escapeRegExp(TOOL_ROW)}$`));
+		// 2.41 adds the tool at once, on its default action; should n8n list the actions first, pick Generate.
+		const added = await page.waitForSelector(tid('ndv'), { visible: true, timeout: 5_000 }).then(
+			() => true,
+			() => false,
+		);
+		if (!added) {
+			seen.actions = await listed(page);
+			seen.screenshots.actions = await shot(`tool-${slug(parent.name)}-actions`);
+			await clickRow(page, new RegExp(`^${escapeRegExp(GENERATE_ACTION)}`));
+			await page.waitForSelector(tid('ndv'), { visible: true });
+		}
+		await sleep(800);
+		await checkPanel(session, seen, parent);
+		await checkConnectedAndSaved(session, seen, parent);
+	});
+}
+
+/** The tool's panel: its default action, the model-defined button on Avatar URL, and what clicking it does. */
+async function checkPanel({ page, expect, shot }, seen, parent) {
+	const where = `"${TOOL_ROW}" added from the ${connectorOf(parent)}`;
+	seen.toolName = await page.$eval(`${tid('canvas-node')}[data-node-type="${TOOL_NODE_TYPE}"]`, (node) => node.getAttribute('data-node-name')).catch(() => null);
+	seen.resource = (await readField(page, 'resource')).value;
+	seen.operation = (await readField(page, 'operation')).value;
+	seen.parameters = (await ndvParameters(page)).parameters;
+	seen.modelDefinable = await modelDefinableParameters(page);
+	await page.mouse.move(5, 890); // no hover styles in the screenshot
+	await sleep(300);
+	const panel = (seen.screenshots.panel = await shot(`tool-${slug(parent.name)}-panel`));
+	expect(seen.toolName !== null, `${where}: no ${TOOL_NODE_TYPE} node on the canvas — see ${panel}`);
+	for (const [parameter, shows] of Object.entries(TOOL_DEFAULTS)) {
+		expect(seen[parameter] === shows, `${where}: its panel's ${parameter} shows "${seen[parameter]}", expected "${shows}" — see ${panel}`);
+	}
+	if (!expect(seen.modelDefinable.includes(MODEL_DEFINED.parameter), `${where}: "${MODEL_DEFINED.label}" has no "Let the model define this parameter" button (fields with it: ${list(seen.modelDefinable)}) — see ${panel}`)) return;
+
+	seen.modelDefined = await letModelDefine(page, MODEL_DEFINED.parameter);
+	await page.mouse.move(5, 890);
+	await sleep(300);
+	const defined = (seen.screenshots.modelDefined = await shot(`tool-${slug(parent.name)}-avatar-url-by-the-model`));
+	expect(MODEL_DEFINED.tooltip.test(seen.modelDefined.tooltip), `${where}: the button beside "${MODEL_DEFINED.label}" shows the tooltip "${seen.modelDefined.tooltip}", expected ${MODEL_DEFINED.tooltip} — see ${panel}`);
+	expect(MODEL_DEFINED.shows.test(seen.modelDefined.field), `${where}: "${MODEL_DEFINED.label}" shows "${seen.modelDefined.field}" once the model defines it, expected ${MODEL_DEFINED.shows} — see ${defined}`);
+}
+
+/** The panel closed: the tool hangs on the parent's connector; saved, its Avatar URL holds the $fromAI form. */
+async function checkConnectedAndSaved({ page, expect, shot }, seen, parent) {
+	await closeNdvIfOpen(page);
+	await page.click(tid('zoom-to-fit')).catch(() => {});
+	await page.mouse.move(5, 890);
+	await sleep(800);
+	seen.edges = await canvasEdges(page);
+	const canvas = (seen.screenshots.connected = await shot(`tool-${slug(parent.name)}-connected`));
+	const edge = `${seen.toolName} → ${parent.name}`;
+	expect(seen.edges.includes(edge), `the tool is not connected to the ${parent.name} (expected ${edge}; connections: ${list(seen.edges)}) — see ${canvas}`);
+
+	const nodes = await saveAndReadWorkflow(page);
+	const tool = nodes.find((node) => node.type === TOOL_NODE_TYPE);
+	seen.saved = tool?.parameters ?? null;
+	const value = tool?.parameters?.[MODEL_DEFINED.parameter];
+	expect(
+		typeof value === 'string' && MODEL_DEFINED.saved.test(value),
+		`the saved workflow's ${TOOL_NODE_TYPE} (under the ${parent.name}) has ${MODEL_DEFINED.parameter} = ${JSON.stringify(value)}, expected ${MODEL_DEFINED.saved}`,
+	);
+}
+
+module.exports = { toolConnectors };
