@@ -84,11 +84,13 @@
 // step"; expects its tool connector labelled "Tool" / "Tools"; from that connector's "+" searches
 // "GPT.GE" and "gptge", expecting "GPT.GE Tool"; clicks it (both versions add it at once on Avatar
 // → Generate; were actions listed, it would pick Generate) and expects the panel to show Resource
-// "Avatar", Operation "Generate" and "Let the model define this parameter" beside Avatar URL;
+// "Avatar", Operation "Generate", "Tool Wait (Seconds)" displaying "40" and no Wait for
+// Completion, Download Video or Simplify (screenshotted at Tool Wait; the plain Generate node
+// above must not show Tool Wait), and "Let the model define this parameter" beside Avatar URL;
 // hovers it (the tooltip), clicks it, and expects Avatar URL to read "Defined automatically by the
 // model"; closes the panel, expects the tool connected to its parent, saves (Ctrl+S) and expects
 // the saved avatarUrl to be the $fromAI('Avatar_URL', ...) expression. Summary: `tools` (per
-// parent: connector, toolName, resource, operation, parameters, modelDefinable, modelDefined: {
+// parent: connector, toolName, resource, operation, parameters, toolOnly, modelDefinable, modelDefined: {
 // tooltip, field }, edges, saved, screenshots). Adds about 30 s. Each run leaves these two
 // workflows too ("My workflow N").
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE

@@ -65,6 +65,12 @@ const TOOL_NODE_TYPE = 'n8n-nodes-gptge.gptGeTool';
 /** What the tool's panel shows when added: its default resource and operation, as displayed. */
 const TOOL_DEFAULTS = { resource: 'Avatar', operation: 'Generate' };
 /**
+ * Tool mode's own fields: Tool Wait, shown only in a tool's panel with its default as typed; and
+ * the fields a tool's panel must not show (a tool waits as Tool Wait says; an agent drops binary).
+ */
+const TOOL_ONLY = { toolWaitSeconds: { label: 'Tool Wait (Seconds)', shows: '40' } };
+const HIDDEN_AS_TOOL = ['waitForCompletion', 'downloadVideo', 'simplify'];
+/**
  * The field the check lets the model define: the button's tooltip, what the field then shows,
  * and what the saved workflow then holds (the $fromAI form the model fills).
  */
@@ -114,6 +120,8 @@ module.exports = {
 	TOOL_SEARCH_TERMS,
 	TOOL_NODE_TYPE,
 	TOOL_DEFAULTS,
+	TOOL_ONLY,
+	HIDDEN_AS_TOOL,
 	MODEL_DEFINED,
 	CREDENTIAL_TYPE,
 	WRONG_TOKEN_SAYS,

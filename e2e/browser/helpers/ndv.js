@@ -210,7 +210,8 @@ async function letModelDefine(page, parameter) {
 	const tooltip = await page.evaluate(() =>
 		[...document.querySelectorAll('[role=tooltip], .el-popper, .n8n-tooltip')]
 			.filter((element) => element.offsetParent !== null && element.innerText.trim())
-			.map((element) => element.innerText.trim())
+			.map((element) => element.innerText.trim().split('\n')[0])
+			.filter((text, index, texts) => texts.indexOf(text) === index)
 			.join(' | '),
 	);
 	await button.click();

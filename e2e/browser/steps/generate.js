@@ -11,6 +11,7 @@ const {
 	EXISTING_TASK_ID,
 	GENERATE_OPTIONS,
 	NODE_TYPE,
+	TOOL_ONLY,
 	VOICE_PARAMETERS,
 	VOICE_SOURCES,
 	WAIT_FIELDS,
@@ -36,6 +37,8 @@ async function voiceSourceFields({ page, summary, expect, shot, stage }) {
 				always.length < ALWAYS_SHOWN.length || same(always, ALWAYS_SHOWN),
 				`${where}: shows ${list(always)} in this order, expected ${list(ALWAYS_SHOWN)} — see ${file}`,
 			);
+			const toolOnlyShown = seen.parameters.filter((name) => name in TOOL_ONLY);
+			expect(!toolOnlyShown.length, `${where}: shows ${list(toolOnlyShown)}, which only a tool's panel shows — see ${file}`);
 			const binaryShown = seen.parameters.filter((name) => BINARY_ONLY.includes(name));
 			expect(!binaryShown.length, `${where}: shows ${list(binaryShown)} while every file input is on URL — see ${file}`);
 			const voiceShown = seen.parameters.filter((name) => VOICE_PARAMETERS.includes(name));

@@ -1,9 +1,10 @@
 // The check's steps on GPT.GE as a tool: in a new workflow per parent (AI Agent, MCP Server
 // Trigger), the parent's tool connector "+" must offer "GPT.GE Tool" by search; picked, its panel
-// opens on Avatar → Generate with "Let the model define this parameter" beside Avatar URL, which,
+// opens on Avatar → Generate with Tool Wait (and without Wait for Completion, Download Video,
+// Simplify) and "Let the model define this parameter" beside Avatar URL, which,
 // clicked, makes the field "Defined automatically by the model" and saves the $fromAI form; the
 // tool hangs on the parent's connector.
-const { GENERATE_ACTION, MODEL_DEFINED, TOOL_DEFAULTS, TOOL_NODE_TYPE, TOOL_PARENTS, TOOL_ROW, TOOL_SEARCH_TERMS } = require('../expected');
+const { GENERATE_ACTION, HIDDEN_AS_TOOL, MODEL_DEFINED, TOOL_ONLY, TOOL_DEFAULTS, TOOL_NODE_TYPE, TOOL_PARENTS, TOOL_ROW, TOOL_SEARCH_TERMS } = require('../expected');
 const { canvasEdges, openNewWorkflow, saveAndReadWorkflow } = require('../helpers/canvas');
 const { letModelDefine, modelDefinableParameters, ndvParameters, closeNdvIfOpen, readField } = require('../helpers/ndv');
 const { clickRow, closeCreator, listed, openCreator, search } = require('../helpers/node-creator');
@@ -23,7 +24,7 @@ async function toolConnectors(session) {
  * One parent: a new workflow with it, then GPT.GE from its tool connector. Summary (under
  * summary.tools[parent.name]): connector (the label under the handle), actions (when n8n lists
  * them before adding the tool; 2.41 adds it at once), toolName, resource / operation (as
- * displayed), parameters (shown, in order), modelDefinable (the parameters with the button),
+ * displayed), parameters (shown, in order), toolOnly (Tool Wait as read), modelDefinable (the parameters with the button),
  * modelDefined ({ tooltip, field }), edges, saved (the tool's parameters as saved), screenshots.
  */
 async function toolUnder(session, parent) {
@@ -84,6 +85,7 @@ async function checkPanel({ page, expect, shot }, seen, parent) {
 	for (const [parameter, shows] of Object.entries(TOOL_DEFAULTS)) {
 		expect(seen[parameter] === shows, `${where}: its panel's ${parameter} shows "${seen[parameter]}", expected "${shows}" — see ${panel}`);
 	}
+	await checkToolOnlyFields({ page, expect, shot }, seen, parent, where);
 	if (!expect(seen.modelDefinable.includes(MODEL_DEFINED.parameter), `${where}: "${MODEL_DEFINED.label}" has no "Let the model define this parameter" button (fields with it: ${list(seen.modelDefinable)}) — see ${panel}`)) return;
 
 	seen.modelDefined = await letModelDefine(page, MODEL_DEFINED.parameter);
@@ -92,6 +94,28 @@ async function checkPanel({ page, expect, shot }, seen, parent) {
 	const defined = (seen.screenshots.modelDefined = await shot(`tool-${slug(parent.name)}-avatar-url-by-the-model`));
 	expect(MODEL_DEFINED.tooltip.test(seen.modelDefined.tooltip), `${where}: the button beside "${MODEL_DEFINED.label}" shows the tooltip "${seen.modelDefined.tooltip}", expected ${MODEL_DEFINED.tooltip} — see ${panel}`);
 	expect(MODEL_DEFINED.shows.test(seen.modelDefined.field), `${where}: "${MODEL_DEFINED.label}" shows "${seen.modelDefined.field}" once the model defines it, expected ${MODEL_DEFINED.shows} — see ${defined}`);
+}
+
+/** Tool mode's fields: Tool Wait shown with its default, Wait for Completion, Download Video and Simplify not. */
+async function checkToolOnlyFields({ page, expect, shot }, seen, parent, where) {
+	seen.toolOnly = {};
+	for (const name of Object.keys(TOOL_ONLY)) seen.toolOnly[name] = await readField(page, name);
+	const [first] = Object.keys(TOOL_ONLY);
+	await page.$eval(`${tid('ndv')} ${tid(`parameter-input-${first}`)}`, (element) => element.scrollIntoView({ block: 'center' })).catch(() => {});
+	await page.mouse.move(5, 890);
+	await sleep(300);
+	const file = (seen.screenshots.toolOnly = await shot(`tool-${slug(parent.name)}-tool-wait`));
+	for (const [name, { label, shows }] of Object.entries(TOOL_ONLY)) {
+		const field = seen.toolOnly[name];
+		if (!expect(field.shown, `${where}: no "${label}" (${name}) in its panel (shown: ${list(seen.parameters)}) — see ${file}`)) continue;
+		expect(field.label === label, `${where}: ${name} is labelled "${field.label}", expected "${label}" — see ${file}`);
+		expect(field.value === shows, `${where}: "${label}" shows "${field.value}", expected "${shows}" — see ${file}`);
+	}
+	const hidden = HIDDEN_AS_TOOL.filter((name) => seen.parameters.includes(name));
+	expect(!hidden.length, `${where}: its panel shows ${list(hidden)}, which a tool must not show — see ${file}`);
+	// Back to the top, where Avatar URL is.
+	await page.$eval(`${tid('ndv')} ${tid('parameter-input-resource')}`, (element) => element.scrollIntoView({ block: 'start' })).catch(() => {});
+	await sleep(300);
 }
 
 /** The panel closed: the tool hangs on the parent's connector; saved, its Avatar URL holds the $fromAI form. */
