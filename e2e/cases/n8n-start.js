@@ -141,7 +141,7 @@ async function editorCheck(n8n, standIn, baseUrl, check) {
 		console.log(`  - [${n8n.label}] editor check skipped: ${path.relative(ROOT, EDITOR_CHECK)} does not exist`);
 		return;
 	}
-	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; its actions (Account → Get Quota and File → Upload among them); Generate shows each voice source\'s own fields, each file input on URL and on Binary File, and Options → Existing Task ID; "GPT.GE Tool" under the AI Agent\'s and the MCP Server Trigger\'s tool connectors, Avatar URL defined by the model; the credential dialog\'s fields (the optional Rate Limit after API Token and Base URL) and its test with a wrong token, then the right one', async () => {
+	await check('editor (headless Chromium): the node found by search ("GPT.GE", "gptge", "avatar") from the empty canvas and after a trigger; its actions (Account → Get Quota and File → Upload among them); Generate shows each voice source\'s own fields, each file input on URL and on Binary File, and Options → Existing Task ID; "GPT.GE Tool" under the AI Agent\'s and the MCP Server Trigger\'s tool connectors with Tool Wait and Avatar URL defined by the model; the credential dialog\'s fields (the optional Rate Limit after API Token and Base URL) and its test with a wrong token, then the right one', async () => {
 		const { checkEditor } = require(EDITOR_CHECK);
 		const screenshotsDir = path.join(n8n.artifacts, 'editor-screenshots');
 		fs.rmSync(screenshotsDir, { recursive: true, force: true });
