@@ -89,9 +89,11 @@
 // above must not show Tool Wait), and "Let the model define this parameter" beside Avatar URL;
 // hovers it (the tooltip), clicks it, and expects Avatar URL to read "Defined automatically by the
 // model"; closes the panel, expects the tool connected to its parent, saves (Ctrl+S) and expects
-// the saved avatarUrl to be the $fromAI('Avatar_URL', ...) expression. Summary: `tools` (per
-// parent: connector, toolName, resource, operation, parameters, toolOnly, modelDefinable, modelDefined: {
-// tooltip, field }, edges, saved, screenshots). Adds about 30 s. Each run leaves these two
+// the saved avatarUrl to be the $fromAI('Avatar_URL', ...) expression; reopens the tool, picks
+// Operation "Get Task" and expects its Task ID field, its Tool Wait displaying "0" and the same
+// three fields hidden (screenshotted). Summary: `tools` (per parent: connector, toolName,
+// resource, operation, parameters, toolOnly, modelDefinable, modelDefined: { tooltip, field },
+// edges, saved, getTask: { parameters, toolOnly }, screenshots). Adds about 30 s. Each run leaves these two
 // workflows too ("My workflow N").
 // With `api`, last: in a second tab, Credentials page → "Create credential" → searches "GPT.GE
 // API" → Continue; expects the fields API Token, Base URL and Rate Limit (Requests per Second) in

@@ -70,6 +70,8 @@ const TOOL_DEFAULTS = { resource: 'Avatar', operation: 'Generate' };
  */
 const TOOL_ONLY = { toolWaitSeconds: { label: 'Tool Wait (Seconds)', shows: '40' } };
 const HIDDEN_AS_TOOL = ['waitForCompletion', 'downloadVideo', 'simplify'];
+/** The tool switched to Get Task: its own Tool Wait (0: it answers at once), and the same fields hidden. */
+const GET_TASK_TOOL = { operation: 'Get Task', toolOnly: { toolWaitSeconds: { label: 'Tool Wait (Seconds)', shows: '0' } }, shows: 'taskId' };
 /**
  * The field the check lets the model define: the button's tooltip, what the field then shows,
  * and what the saved workflow then holds (the $fromAI form the model fills).
@@ -122,6 +124,7 @@ module.exports = {
 	TOOL_DEFAULTS,
 	TOOL_ONLY,
 	HIDDEN_AS_TOOL,
+	GET_TASK_TOOL,
 	MODEL_DEFINED,
 	CREDENTIAL_TYPE,
 	WRONG_TOKEN_SAYS,

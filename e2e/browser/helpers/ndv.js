@@ -23,11 +23,16 @@ async function closeNdvIfOpen(page) {
 }
 
 /** Opens the Generate node's NDV unless it is open (a failed stage before may have closed it). */
-async function openGenerateNdv(page) {
+function openGenerateNdv(page) {
+	return openNodeNdv(page, NODE_TYPE);
+}
+
+/** Opens the NDV of the last canvas node of `type` (double click) unless an NDV is open. */
+async function openNodeNdv(page, type) {
 	const ndv = await page.$(tid('ndv'));
 	if (ndv && (await ndv.isVisible())) return;
-	const nodes = await page.$$(`${tid('canvas-node')}[data-node-type="${NODE_TYPE}"]`);
-	if (!nodes.length) throw new Error('no GPT.GE node on the canvas to open');
+	const nodes = await page.$$(`${tid('canvas-node')}[data-node-type="${type}"]`);
+	if (!nodes.length) throw new Error(`no ${type} node on the canvas to open`);
 	await nodes[nodes.length - 1].click({ count: 2 });
 	await page.waitForSelector(tid('ndv'), { visible: true });
 	await sleep(800);
@@ -221,4 +226,4 @@ async function letModelDefine(page, parameter) {
 	return { tooltip, field: field ? await field.evaluate((element) => element.innerText.trim().replace(/\s+/g, ' ')) : '' };
 }
 
-module.exports = { modelDefinableParameters, letModelDefine, closeNdvIfOpen, openGenerateNdv, switchOn, readField, addOptionOf, dropdownItems, pickDropdownItem, selectOption, ndvParameters };
+module.exports = { modelDefinableParameters, letModelDefine, closeNdvIfOpen, openGenerateNdv, openNodeNdv, switchOn, readField, addOptionOf, dropdownItems, pickDropdownItem, selectOption, ndvParameters };

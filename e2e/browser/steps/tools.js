@@ -3,10 +3,10 @@
 // opens on Avatar → Generate with Tool Wait (and without Wait for Completion, Download Video,
 // Simplify) and "Let the model define this parameter" beside Avatar URL, which,
 // clicked, makes the field "Defined automatically by the model" and saves the $fromAI form; the
-// tool hangs on the parent's connector.
-const { GENERATE_ACTION, HIDDEN_AS_TOOL, MODEL_DEFINED, TOOL_ONLY, TOOL_DEFAULTS, TOOL_NODE_TYPE, TOOL_PARENTS, TOOL_ROW, TOOL_SEARCH_TERMS } = require('../expected');
+// tool hangs on the parent's connector; switched to Get Task, it shows its own Tool Wait (0).
+const { GENERATE_ACTION, GET_TASK_TOOL, HIDDEN_AS_TOOL, MODEL_DEFINED, TOOL_ONLY, TOOL_DEFAULTS, TOOL_NODE_TYPE, TOOL_PARENTS, TOOL_ROW, TOOL_SEARCH_TERMS } = require('../expected');
 const { canvasEdges, openNewWorkflow, saveAndReadWorkflow } = require('../helpers/canvas');
-const { letModelDefine, modelDefinableParameters, ndvParameters, closeNdvIfOpen, readField } = require('../helpers/ndv');
+const { letModelDefine, modelDefinableParameters, ndvParameters, closeNdvIfOpen, openNodeNdv, readField, selectOption } = require('../helpers/ndv');
 const { clickRow, closeCreator, listed, openCreator, search } = require('../helpers/node-creator');
 const { clickUntil, dismissPopups, sleep, tid } = require('../helpers/page');
 const { escapeRegExp, list, slug } = require('../helpers/text');
@@ -25,7 +25,8 @@ async function toolConnectors(session) {
  * summary.tools[parent.name]): connector (the label under the handle), actions (when n8n lists
  * them before adding the tool; 2.41 adds it at once), toolName, resource / operation (as
  * displayed), parameters (shown, in order), toolOnly (Tool Wait as read), modelDefinable (the parameters with the button),
- * modelDefined ({ tooltip, field }), edges, saved (the tool's parameters as saved), screenshots.
+ * modelDefined ({ tooltip, field }), edges, saved (the tool's parameters as saved), getTask
+ * ({ parameters, toolOnly } once switched to Get Task), screenshots.
  */
 async function toolUnder(session, parent) {
 	const { page, base, summary, expect, shot, stage } = session;
@@ -67,6 +68,7 @@ async function toolUnder(session, parent) {
 		await sleep(800);
 		await checkPanel(session, seen, parent);
 		await checkConnectedAndSaved(session, seen, parent);
+		await checkGetTaskTool(session, seen, parent);
 	});
 }
 
@@ -96,22 +98,25 @@ async function checkPanel({ page, expect, shot }, seen, parent) {
 	expect(MODEL_DEFINED.shows.test(seen.modelDefined.field), `${where}: "${MODEL_DEFINED.label}" shows "${seen.modelDefined.field}" once the model defines it, expected ${MODEL_DEFINED.shows} — see ${defined}`);
 }
 
-/** Tool mode's fields: Tool Wait shown with its default, Wait for Completion, Download Video and Simplify not. */
-async function checkToolOnlyFields({ page, expect, shot }, seen, parent, where) {
-	seen.toolOnly = {};
-	for (const name of Object.keys(TOOL_ONLY)) seen.toolOnly[name] = await readField(page, name);
-	const [first] = Object.keys(TOOL_ONLY);
+/**
+ * Tool mode's fields (`expected`, default Generate's): Tool Wait shown with its default; Wait for
+ * Completion, Download Video and Simplify not. Records them under seen.toolOnly (or `into`).
+ */
+async function checkToolOnlyFields({ page, expect, shot }, seen, parent, where, { expected = TOOL_ONLY, into = seen, name = 'tool-wait' } = {}) {
+	into.toolOnly = {};
+	for (const field of Object.keys(expected)) into.toolOnly[field] = await readField(page, field);
+	const [first] = Object.keys(expected);
 	await page.$eval(`${tid('ndv')} ${tid(`parameter-input-${first}`)}`, (element) => element.scrollIntoView({ block: 'center' })).catch(() => {});
 	await page.mouse.move(5, 890);
 	await sleep(300);
-	const file = (seen.screenshots.toolOnly = await shot(`tool-${slug(parent.name)}-tool-wait`));
-	for (const [name, { label, shows }] of Object.entries(TOOL_ONLY)) {
-		const field = seen.toolOnly[name];
-		if (!expect(field.shown, `${where}: no "${label}" (${name}) in its panel (shown: ${list(seen.parameters)}) — see ${file}`)) continue;
-		expect(field.label === label, `${where}: ${name} is labelled "${field.label}", expected "${label}" — see ${file}`);
+	const file = (seen.screenshots[name] = await shot(`tool-${slug(parent.name)}-${name}`));
+	for (const [parameter, { label, shows }] of Object.entries(expected)) {
+		const field = into.toolOnly[parameter];
+		if (!expect(field.shown, `${where}: no "${label}" (${parameter}) in its panel (shown: ${list(into.parameters)}) — see ${file}`)) continue;
+		expect(field.label === label, `${where}: ${parameter} is labelled "${field.label}", expected "${label}" — see ${file}`);
 		expect(field.value === shows, `${where}: "${label}" shows "${field.value}", expected "${shows}" — see ${file}`);
 	}
-	const hidden = HIDDEN_AS_TOOL.filter((name) => seen.parameters.includes(name));
+	const hidden = HIDDEN_AS_TOOL.filter((parameter) => into.parameters.includes(parameter));
 	expect(!hidden.length, `${where}: its panel shows ${list(hidden)}, which a tool must not show — see ${file}`);
 	// Back to the top, where Avatar URL is.
 	await page.$eval(`${tid('ndv')} ${tid('parameter-input-resource')}`, (element) => element.scrollIntoView({ block: 'start' })).catch(() => {});
@@ -137,6 +142,19 @@ async function checkConnectedAndSaved({ page, expect, shot }, seen, parent) {
 		typeof value === 'string' && MODEL_DEFINED.saved.test(value),
 		`the saved workflow's ${TOOL_NODE_TYPE} (under the ${parent.name}) has ${MODEL_DEFINED.parameter} = ${JSON.stringify(value)}, expected ${MODEL_DEFINED.saved}`,
 	);
+}
+
+/** The saved tool reopened and switched to Get Task: its own Tool Wait (0), the task ID field, the same fields hidden. */
+async function checkGetTaskTool(session, seen, parent) {
+	const { page, expect } = session;
+	const where = `"${TOOL_ROW}" under the ${connectorOf(parent)}, Operation "${GET_TASK_TOOL.operation}"`;
+	const getTask = (seen.getTask = {});
+	await openNodeNdv(page, TOOL_NODE_TYPE);
+	await selectOption(page, 'operation', GET_TASK_TOOL.operation);
+	getTask.parameters = (await ndvParameters(page)).parameters;
+	await checkToolOnlyFields(session, seen, parent, where, { expected: GET_TASK_TOOL.toolOnly, into: getTask, name: 'get-task-tool-wait' });
+	expect(getTask.parameters.includes(GET_TASK_TOOL.shows), `${where}: no ${GET_TASK_TOOL.shows} field (shown: ${list(getTask.parameters)}) — see ${seen.screenshots['get-task-tool-wait']}`);
+	await closeNdvIfOpen(page);
 }
 
 module.exports = { toolConnectors };
