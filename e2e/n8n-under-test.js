@@ -1,9 +1,11 @@
 // One n8n version under test, as the cases drive it: its CLI and environment, running workflows
-// with `n8n execute` and reading what they output, and its REST API signed in as the owner.
+// with `n8n execute` or as the editor does and reading what they output, and its REST API signed
+// in as the owner.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { N8nRestClient, n8nEnv, runN8n, startProcess } = require('./n8n');
+const flatted = require('flatted');
+const { N8nRestClient, n8nEnv, runN8n, startProcess, waitFor } = require('./n8n');
 const { note } = require('./harness/cases');
 const { ARTIFACTS, OWNER, SCRATCH } = require('./harness/settings');
 
@@ -95,6 +97,26 @@ async function createTask(standIn, body) {
 
 const healthy = (port) => async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
 
+/**
+ * Runs a saved workflow as the editor's Execute Workflow button does (a manual execution, through
+ * the REST API) and waits for it to end; resolves with { executionId, runData } once it succeeded.
+ * 1.x wants the workflow itself in the request.
+ */
+async function runManually(n8n, rest, workflowId, trigger = 'Start') {
+	const body = { triggerToStartFrom: { name: trigger } };
+	if (n8n.install.key === '1.x') body.workflowData = await rest.request('GET', `/workflows/${workflowId}`);
+	const { executionId } = await rest.request('POST', `/workflows/${workflowId}/run`, body);
+	let execution;
+	await waitFor(`execution ${executionId} to end`, async () => {
+		execution = await rest.execution(executionId);
+		return execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status);
+	}, 120_000);
+	const data = flatted.parse(execution.data);
+	fs.writeFileSync(path.join(n8n.artifacts, `execution-manual-${executionId}.json`), JSON.stringify(data, null, 2));
+	assert.equal(execution.status, 'success', `execution ${executionId}: ${JSON.stringify(data.resultData.error ?? null)}`);
+	return { executionId, runData: data.resultData.runData };
+}
+
 /** A REST client signed in as the owner (set up first when this n8n database has none yet). */
 async function signedIn(baseUrl) {
 	const rest = new N8nRestClient(baseUrl);
@@ -103,4 +125,4 @@ async function signedIn(baseUrl) {
 	return rest;
 }
 
-module.exports = { n8nUnderTest, executionIn, execute, executeFailing, outputOf, importWorkflows, createTask, healthy, signedIn };
+module.exports = { n8nUnderTest, executionIn, execute, executeFailing, outputOf, importWorkflows, createTask, healthy, runManually, signedIn };

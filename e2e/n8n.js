@@ -61,10 +61,15 @@ const N8N_2 = N8N_VERSIONS[0];
 // `npm start` and the queue-mode check run n8n 2.x under the Node 24 that e2e/run.sh put first on PATH.
 const N8N_BIN = N8N_2.bin;
 
-/** n8n's environment for a user folder: no telemetry or update checks, cookies over plain http. */
+/**
+ * n8n's environment for a user folder: no telemetry or update checks, cookies over plain http,
+ * and binary data in files, as n8n 3.0 keeps it (3.0 removes the in-memory `default` mode,
+ * which 1.x uses unless told; 2.41 picks `filesystem` alone, except in queue mode: `database`).
+ */
 const n8nEnv = (userFolder, extra = {}) => ({
 	...process.env,
 	N8N_USER_FOLDER: userFolder,
+	N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
 	N8N_DIAGNOSTICS_ENABLED: 'false',
 	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 	N8N_SECURE_COOKIE: 'false',
@@ -236,7 +241,8 @@ class N8nRestClient {
 		this.cookie = '';
 	}
 
-	async request(method, route, body) {
+	/** The response to one call, the session's cookie kept; throws on an error status. */
+	async send(method, route, body) {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
 			headers: {
@@ -249,9 +255,19 @@ class N8nRestClient {
 		const setCookie = response.headers.getSetCookie?.() ?? [];
 		const auth = setCookie.map((cookie) => cookie.split(';')[0]).find((cookie) => cookie.startsWith('n8n-auth='));
 		if (auth) this.cookie = auth;
-		const text = await response.text();
-		if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${text.slice(0, 500)}`);
+		if (!response.ok) throw new Error(`${method} /rest${route} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+		return response;
+	}
+
+	/** A JSON call; resolves with its `data`. */
+	async request(method, route, body) {
+		const text = await (await this.send(method, route, body)).text();
 		return text ? JSON.parse(text).data : undefined;
+	}
+
+	/** A binary file of an execution, as the editor's Download button fetches it (by its ID, e.g. `filesystem-v2:…`). */
+	async binaryData(id) {
+		return Buffer.from(await (await this.send('GET', `/binary-data?id=${encodeURIComponent(id)}&action=download`)).arrayBuffer());
 	}
 
 	/** First visit: create the owner account (signs in). */

@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const XLSX = require('@e965/xlsx');
 const { ROOT, trackCommand, waitFor } = require('./n8n');
-const { outputOf } = require('./n8n-under-test');
+const { outputOf, runManually } = require('./n8n-under-test');
 
 const SHEETS = path.join(ROOT, 'examples/sheets');
 const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'taskId', 'status', 'videoUrl', 'error'];
@@ -20,12 +20,33 @@ const WORKFLOW = {
 	dataTable: 'gptgeExampleDataTable',
 };
 
-/** A sheet file's rows as objects (every cell a string, empty cells ''), header order checked. */
-function readSheet(file) {
+/** A sheet file's cells as written: the header's names, then each row's cells (an empty cell is absent or ''). */
+function sheetCells(file) {
 	const book = XLSX.read(fs.readFileSync(file), { raw: true, codepage: 65001 });
 	const sheet = book.Sheets[book.SheetNames[0]];
-	const [header, ...rows] = XLSX.utils.sheet_to_json(sheet, { header: 1, defval: '', raw: false });
-	return { header: header.map((name) => String(name).replace(/^\uFEFF/, '')), rows: rows.map((cells) => Object.fromEntries(header.map((name, index) => [String(name).replace(/^\uFEFF/, ''), String(cells[index] ?? '')]))) };
+	const [header, ...rows] = XLSX.utils.sheet_to_json(sheet, { header: 1, raw: false });
+	return { header: header.map((name) => String(name).replace(/^\uFEFF/, '')), rows };
+}
+
+/** A sheet file's rows as objects (every cell a string, empty cells ''), header order checked. */
+function readSheet(file) {
+	const { header, rows } = sheetCells(file);
+	return { header, rows: rows.map((cells) => Object.fromEntries(header.map((name, index) => [name, String(cells[index] ?? '')]))) };
+}
+
+/**
+ * The written file cell by cell, as a spreadsheet app shows it: no cell reads "undefined", "null"
+ * or "[object Object]" (what a missing value turns into when written as text), and a row that
+ * succeeded has an empty error cell.
+ */
+function assertCleanCells(file) {
+	const { header, rows } = sheetCells(file);
+	const column = (name) => header.indexOf(name);
+	const stray = rows.flatMap((cells, row) => header.filter((_, index) => /^(undefined|null|NaN|\[object Object\])$/.test(String(cells[index] ?? ''))).map((name) => `row ${row + 1} ${name}: ${cells[column(name)]}`));
+	assert.deepEqual(stray, [], `${path.basename(file)}: no cell holds a missing value's text`);
+	const succeeded = rows.filter((cells) => cells[column('status')] === 'succeeded');
+	assert.ok(succeeded.length > 0, `${path.basename(file)} has succeeded rows`);
+	for (const cells of succeeded) assert.ok([undefined, ''].includes(cells[column('error')]), `row ${cells[column('row')]}: error cell ${JSON.stringify(cells[column('error')])}`);
 }
 
 /** The shipped sheet (CSV), as the rows every example starts from. */
@@ -106,6 +127,7 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 		const written = readSheet(csv);
 		assert.deepEqual(written.header, COLUMNS);
 		assertResultRows(written.rows, standIn);
+		assertCleanCells(csv);
 		// The task IDs were on disk before the first status check.
 		const [, savedAt] = ranAt(runData, 'Save task IDs');
 		const [waitFrom] = ranAt(runData, 'Wait for videos');
@@ -169,6 +191,7 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 		const written = readSheet(xlsx);
 		assert.deepEqual(written.header, COLUMNS);
 		assertResultRows(written.rows, standIn);
+		assertCleanCells(xlsx);
 		await execute(n8n, WORKFLOW.scheduleByHand, engine);
 		assert.equal(sheetCreates(standIn) - createsBefore, 9, 'the second run created nothing');
 		assert.deepEqual(readSheet(xlsx).rows, written.rows);
@@ -199,7 +222,7 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
  * `n8n execute` does not load its module): the table made and filled over the REST API as a user
  * does in the editor, the example saved and run as the editor does, the rows read back.
  */
-async function dataTableCase({ n8n, standIn, check, note, rest, example, flatted }) {
+async function dataTableCase({ n8n, standIn, check, note, rest, example }) {
 	await check('example "Data Table": rows read, each updated in place with task ID (before the wait), status, video URL or the reason; run twice, each row paid once', async () => {
 		const project = await rest.request('GET', '/projects/personal');
 		const columns = COLUMNS.map((name) => ({ name, type: name === 'row' ? 'number' : 'string' }));
@@ -214,20 +237,7 @@ async function dataTableCase({ n8n, standIn, check, note, rest, example, flatted
 		}
 		const saved = await rest.request('POST', '/workflows', { ...workflow, id: undefined, projectId: project.id });
 
-		const runOnce = async () => {
-			const body = { triggerToStartFrom: { name: 'Start' } };
-			if (n8n.install.key === '1.x') body.workflowData = await rest.request('GET', `/workflows/${saved.id}`);
-			const { executionId } = await rest.request('POST', `/workflows/${saved.id}/run`, body);
-			let execution;
-			await waitFor(`execution ${executionId} to end`, async () => {
-				execution = await rest.request('GET', `/executions/${executionId}`);
-				return execution.finished || ['success', 'error', 'crashed', 'canceled'].includes(execution.status);
-			}, 120_000);
-			const data = flatted.parse(execution.data);
-			fs.writeFileSync(path.join(n8n.artifacts, `execution-data-table-${executionId}.json`), JSON.stringify(data, null, 2));
-			assert.equal(execution.status, 'success', `execution ${executionId}: ${JSON.stringify(data.resultData.error ?? null)}`);
-			return data.resultData.runData;
-		};
+		const runOnce = async () => (await runManually(n8n, rest, saved.id)).runData;
 		const rowsOfTable = async () => (await rest.request('GET', `${tableRoute}/rows?take=100&skip=0`)).data.sort((a, b) => a.row - b.row);
 
 		const createsBefore = sheetCreates(standIn);
@@ -247,4 +257,4 @@ async function dataTableCase({ n8n, standIn, check, note, rest, example, flatted
 	});
 }
 
-module.exports = { readSheet, sheetWorkflows, sheetFileCases, dataTableCase, assertResultRows, sheetCreates, withSheetFile };
+module.exports = { readSheet, sheetWorkflows, sheetFileCases, dataTableCase, assertResultRows, assertCleanCells, sheetCreates, withSheetFile };

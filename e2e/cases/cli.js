@@ -118,4 +118,4 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 	});
 }
 
-module.exports = { cliCases };
+module.exports = { cliCases, assertVideoTable };

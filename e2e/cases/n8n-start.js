@@ -3,7 +3,6 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const flatted = require('flatted');
 const { E2E, ROOT, N8nRestClient, delay, stopProcesses, waitFor } = require('../n8n');
 const { dataTableCase } = require('../sheets');
 const { enterGroup, isPlanning, note, results } = require('../harness/cases');
@@ -64,7 +63,7 @@ async function serverCases(n8n, standIn, check, onServer = []) {
 			assert.deepEqual(standIn.cdnRequests.slice(elsewhereBefore).filter((request) => request.headers.authorization !== undefined), []);
 		});
 
-		await dataTableCase({ n8n, standIn, check, note, rest, example, flatted });
+		await dataTableCase({ n8n, standIn, check, note, rest, example });
 
 		await check('Stop ends Wait for Completion at once while it pauses between status checks (tasks never finish): execution canceled within 3 s, no status check after the stop', async () => {
 			standIn.configure({ taskDurationMs: 3_600_000 });

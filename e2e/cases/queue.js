@@ -1,15 +1,16 @@
 // n8n 2.x in queue mode as production runs it: PostgreSQL and Redis on loopback, n8n main and
-// two workers.
+// two workers, manual executions run by the workers as in n8n 3.0.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, startProcess, stopProcesses, waitFor } = require('../n8n');
 const { postgresEnv, postgresVersion, startPostgres } = require('../postgres');
-const { assertResultRows, readSheet, sheetCreates } = require('../sheets');
+const { assertCleanCells, assertResultRows, readSheet, sheetCreates } = require('../sheets');
 const { isPlanning, note, results } = require('../harness/cases');
 const { processes, temporaryFolders } = require('../harness/processes');
 const { QUEUE, SCRATCH } = require('../harness/settings');
-const { healthy, signedIn } = require('../n8n-under-test');
+const { healthy, outputOf, runManually, signedIn } = require('../n8n-under-test');
+const { assertVideoTable } = require('./cli');
 const { LONG_JOB_WEBHOOK, STORED_WAIT_SECONDS, WORKFLOW } = require('../workflows/builders');
 const { longJobSurvives } = require('./long-job');
 
@@ -24,6 +25,8 @@ async function queueCases(n8n, standIn, check) {
 	const queueEnv = n8n.env({
 		...dbEnv,
 		EXECUTIONS_MODE: 'queue',
+		// Manual executions (the editor's Execute Workflow) run on the workers too, as they always do in n8n 3.0.
+		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(QUEUE.redisPort),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -101,6 +104,7 @@ async function queueCases(n8n, standIn, check) {
 			};
 			await waitFor('the scheduled example to write its results', async () => resultsWritten(), 90_000);
 			assertResultRows(readSheet(xlsx).rows, standIn);
+			assertCleanCells(xlsx);
 			assert.equal(sheetCreates(standIn) - createsBefore, 9);
 			// The next firing (its quota check is its first request) reads the task IDs back and resumes them.
 			const quotaChecks = () => standIn.requests.filter((request) => request.path === '/v1/dashboard/billing/subscription').length;
@@ -117,6 +121,25 @@ async function queueCases(n8n, standIn, check) {
 			await rest.request('POST', `/workflows/${WORKFLOW.schedule}/deactivate`, {}).catch((error) => console.log(`      (unpublishing the schedule example failed: ${error.message})`));
 			await waitFor('the scheduled runs to end', async () => (await rest.executionsOf(WORKFLOW.schedule)).every((execution) => !['new', 'running'].includes(execution.status)), 60_000).catch(() => {});
 		}
+
+		// After the schedule is off: this example's photos are the sheet's, which the schedule case counts.
+		await check('queue mode, manual executions offloaded (OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true, always so in n8n 3.0): example "one video per spreadsheet row" started as the editor\'s Execute Workflow does, enqueued by main and run by a worker; the videos stored as files (filesystem binary mode) by the worker and served by main', async () => {
+			const { executionId, runData } = await runManually(n8n, rest, WORKFLOW.rows);
+			const logged = (child, verb) => new RegExp(`${verb} execution ${executionId} \\(job \\d+\\)`).exec(child.output)?.[0];
+			assert.ok(logged(main, 'Enqueued'), `main enqueued execution ${executionId}`);
+			// The execution is saved as ended a moment before the worker logs it.
+			await waitFor('a worker to log the execution', async () => workers.some((worker) => logged(worker, 'Worker finished')), 15_000);
+			const ranIt = workers.filter((worker) => logged(worker, 'Worker finished'));
+			assert.equal(ranIt.length, 1, `one worker finished execution ${executionId}`);
+			const table = outputOf(runData, 'Results table');
+			assertVideoTable(table, standIn);
+			for (const item of table) {
+				assert.match(item.binary.data.id, /^filesystem-v2:/, 'the video is a file in n8n\'s binary data folder');
+				const video = Buffer.from(await (await fetch(item.json.videoUrl)).arrayBuffer());
+				assert.deepEqual(await rest.binaryData(item.binary.data.id), video, 'main serves the file the worker wrote');
+			}
+			note(`main: "${logged(main, 'Enqueued')}"; ${ranIt[0].name}: "${logged(ranIt[0], 'Worker started')}", "${logged(ranIt[0], 'Worker finished')}"; video ${table[0].binary.data.id}`);
+		});
 
 		await check(`queue mode: example "long jobs" survives its worker: started by a webhook, stored as waiting (Wait ${STORED_WAIT_SECONDS} s), the worker that started it killed (SIGKILL); the other worker resumes the same execution, Get Task says not finished, the loop ends with the 3 videos; one create per row`, async () => {
 			await longJobSurvives({

@@ -1,0 +1,53 @@
+// The example workflows as they open on n8n's canvas: each carries sticky notes (what it does,
+// what to change for real use) that cover no node and no node's name, and its node names fit
+// under their nodes.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const EXAMPLES = path.join(__dirname, '..', 'examples');
+// The agent and MCP examples join this list once they carry their notes.
+const FILES = [
+	'one-video-per-row.json',
+	'long-job-wait-loop.json',
+	'files-to-video.json',
+	'sheet-file-one-video-per-row.json',
+	'schedule-one-video-per-row.json',
+	'data-table-one-video-per-row.json',
+];
+const STICKY = 'n8n-nodes-base.stickyNote';
+// n8n's canvas draws a node 100 × 100 px from its position and its name centred below it, in a
+// box twice the node's width, two lines at most (about 24 characters a line).
+const NAME_FITS = 24;
+const areaOf = (node) => {
+	const [x, y] = node.position;
+	return { left: x - 50, top: y, right: x + 150, bottom: y + 170 };
+};
+const stickyArea = (note) => {
+	const [x, y] = note.position;
+	return { left: x, top: y, right: x + note.parameters.width, bottom: y + note.parameters.height };
+};
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+describe.each(FILES)('%s', (file) => {
+	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+	const notes = workflow.nodes.filter((node) => node.type === STICKY);
+	const nodes = workflow.nodes.filter((node) => node.type !== STICKY);
+
+	test('two sticky notes: what it does (naming its nodes in bold), and what to change for real use', () => {
+		expect(notes.map((note) => note.parameters.content.split('\n')[0])).toStrictEqual([expect.stringMatching(/^## \S/), '## For real use']);
+		const named = [...notes[0].parameters.content.matchAll(/\*\*([^*]+)\*\*/g)].map((match) => match[1]);
+		expect(named.length).toBeGreaterThan(2);
+		for (const name of named) expect(nodes.map((node) => node.name)).toContain(name);
+		expect(notes[1].parameters.content).toMatch(/GPT\.GE account/);
+	});
+
+	test('the notes cover no node, no node\'s name, and not each other', () => {
+		const covered = notes.flatMap((note) => nodes.filter((node) => overlap(stickyArea(note), areaOf(node))).map((node) => `${note.name} covers ${node.name}`));
+		expect(covered).toStrictEqual([]);
+		expect(overlap(stickyArea(notes[0]), stickyArea(notes[1]))).toBe(false);
+	});
+
+	test(`node names fit under their nodes (${NAME_FITS} characters at most)`, () => {
+		expect(nodes.filter((node) => node.name.length > NAME_FITS).map((node) => node.name)).toStrictEqual([]);
+	});
+});
