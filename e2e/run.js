@@ -26,11 +26,13 @@ const { runSuite, standIns } = require('./harness/processes');
 const { ARTIFACTS, SCRATCH } = require('./harness/settings');
 const { createTask, importWorkflows, n8nUnderTest } = require('./n8n-under-test');
 const { workflowsFor } = require('./workflows/builders');
+const { mcpWorkflow } = require('./workflows/mcp');
 const { installProofs } = require('./cases/install');
 const { cliCases } = require('./cases/cli');
 const { serverCases } = require('./cases/n8n-start');
 const { agentCases } = require('./cases/agent');
 const { restartCases } = require('./cases/restart');
+const { mcpCases } = require('./cases/mcp');
 const { bulkCases } = require('./cases/bulk');
 const { queueCases } = require('./cases/queue');
 const { killTests } = require('./cases/kill');
@@ -90,7 +92,7 @@ async function testVersion(install, userFolder) {
 		await n8n.cli(['import:credentials', `--input=${credentials}`]);
 		// A task for the Get Task case, made now so that it is done when the case runs.
 		const getTaskId = await createTask(standIn, { avatar_url: 'https://example.com/get-task.jpg', audio_url: 'https://example.com/get-task.mp3' });
-		await importWorkflows(n8n, workflowsFor(n8n, getTaskId));
+		await importWorkflows(n8n, [...workflowsFor(n8n, getTaskId), mcpWorkflow()]);
 		await versionCases(n8n, standIn, versionCheck, { getTaskId });
 	} finally {
 		await standIn.close();
@@ -99,10 +101,11 @@ async function testVersion(install, userFolder) {
 	}
 }
 
-/** One n8n version's groups, in this order: CLI, `n8n start` (with the AI Agent), restart; on 2.x also bulk and queue mode. */
+/** One n8n version's groups, in this order: CLI, `n8n start` (with the AI Agent), MCP, restart; on 2.x also bulk and queue mode. */
 async function versionCases(n8n, standIn, check, { getTaskId }) {
 	await cliCases(n8n, standIn, check, { getTaskId });
 	await serverCases(n8n, standIn, check, [agentCases]);
+	await mcpCases(n8n, standIn, check);
 	await restartCases(n8n, standIn, check);
 	if (n8n.install.key === '2.x') await moreCases(n8n, standIn, check);
 }
