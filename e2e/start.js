@@ -224,7 +224,9 @@ const openAiCredential = ({ apiToken, baseUrl }) => ({
 
 /**
  * n8n's output without the two warnings no setting turns off, about what this demo deliberately
- * runs without: the Python task runner (not installed) and the internal task-runner mode.
+ * runs without: the Python task runner (not installed) and the internal task-runner mode; and
+ * without the stack trace n8n's error reporter adds to an HTTP error it logs (a credential test
+ * with a wrong token logs one): its message lines above it say what happened.
  */
 function withoutOfflineNoise() {
 	const { Transform } = require('node:stream');
@@ -237,9 +239,14 @@ function withoutOfflineNoise() {
 		if (kept.length > 1) shown.push(...kept, '');
 		block = undefined;
 	};
+	// In the stack trace of an HTTP error ("AxiosError: Request failed with status code 401").
+	let inHttpTrace = false;
 	const take = (line) => {
 		// n8n spaces its messages with blank lines; around the ones left out they are only gaps.
 		if (line.trim() === '') return undefined;
+		if (/^AxiosError: Request failed with status code \d+$/.test(line)) return (inHttpTrace = true), undefined;
+		if (inHttpTrace && /^\s+at /.test(line)) return undefined;
+		inHttpTrace = false;
 		if (block && /^ - /.test(line)) return block.push(line);
 		if (block) endBlock();
 		if (/^There (is a|are) deprecations? related to your n8n setup/.test(line)) return (block = [line]);
