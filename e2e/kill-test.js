@@ -1,13 +1,15 @@
 // The suite and `npm start` leave nothing behind when stopped: each is started as a child, stopped
 // mid-run, and then no process of it may remain (its process group, or anything whose command
-// line or environment names its scratch folder) and its ports must be free. Run by run.js before
-// its own cases (a child suite needs the checkout's ports, lock and scratch folder to itself).
+// line or environment names its scratch folder) and its ports must be free. `npm start` is stopped
+// in every way a user or a service manager stops it, one after the other on the same ports, so
+// each start also proves the one before left them free. Run by run.js before its own cases (a
+// child suite needs the checkout's ports, lock and scratch folder to itself).
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { E2E, delay, waitFor } = require('./n8n');
+const { E2E, ROOT, delay, waitFor } = require('./n8n');
 
 // `npm start`'s ports in the kill test, in the variables that move them.
 const START_PORT_VARIABLES = ['N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'STAND_IN_PORT', 'STAND_IN_CDN_PORT'];
@@ -54,8 +56,8 @@ async function busyPorts(ports) {
 }
 
 /** A child in its own process group, its output kept; `marker`: the folder its processes name. */
-function startChild(marker, command, args, env) {
-	const child = spawn(command, args, { cwd: E2E, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(marker, command, args, env, cwd = E2E) {
+	const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.marker = marker;
 	child.graceMs = 45_000; // a stopped suite first stops what it started
 	child.output = '';
@@ -67,17 +69,27 @@ function startChild(marker, command, args, env) {
 
 /**
  * Stops `child` with `signal` (to its process group when `wholeGroup`, as Ctrl-C in a terminal
- * does; to the process alone otherwise, as `kill` does), waits for it to end, then asserts that
- * nothing of it is left and its ports are free.
+ * does; to process `pid` alone otherwise, as `kill` does: the child by default), waits for the
+ * child to end, then asserts that nothing of it is left and its ports are free. `settleMs`: how
+ * long after the child ended what it started may take to end (the suite waits for its own).
+ * Resolves with the seconds from the signal until the child ended and until every port was free.
  */
-async function stopAndLookAround(child, { signal, wholeGroup, marker, ports, within = 60_000 }) {
+async function stopAndLookAround(child, { signal, wholeGroup, pid = child.pid, marker, ports, within = 60_000, settleMs = 5000 }) {
 	// Its processes now, and their groups: a detached n8n's task runner names no folder, but is in n8n's group.
 	const groups = [...new Set([child.pid, ...processesOf({ groups: [child.pid], marker }).map((entry) => entry.pgid)])];
 	const stoppedAt = Date.now();
-	process.kill(wholeGroup ? -child.pid : child.pid, signal);
+	const sinceStop = () => ((Date.now() - stoppedAt) / 1000).toFixed(1);
+	let portsFreeAfter;
+	const portsWatch = (async () => {
+		while (Date.now() - stoppedAt < within + settleMs) {
+			if ((await busyPorts(ports)).length === 0) return (portsFreeAfter = sinceStop());
+			await delay(100);
+		}
+	})();
+	process.kill(wholeGroup ? -pid : pid, signal);
 	const ended = await Promise.race([child.exited, delay(within).then(() => undefined)]);
 	assert.ok(ended, `still running ${within / 1000} s after ${signal}:\n${child.output.slice(-3000)}`);
-	const seconds = ((Date.now() - stoppedAt) / 1000).toFixed(1);
+	const seconds = sinceStop();
 	// What it stopped gets a moment to be reaped.
 	let left = [];
 	let busy = [];
@@ -85,11 +97,26 @@ async function stopAndLookAround(child, { signal, wholeGroup, marker, ports, wit
 		left = processesOf({ groups, marker }).map((entry) => `${entry.pid} (group ${entry.pgid}): ${entry.command.slice(0, 160)}`);
 		busy = await busyPorts(ports);
 		return left.length === 0 && busy.length === 0;
-	}, 5000).catch(() => {});
+	}, settleMs).catch(() => {});
 	assert.deepEqual(left, [], `processes left after ${signal}`);
 	assert.deepEqual(busy, [], `ports still in use after ${signal}`);
-	return { seconds, ended };
+	await portsWatch;
+	return { seconds, portsFreeAfter, ended };
 }
+
+/**
+ * The ways `npm start` is stopped. `signal` goes to `to`: npm (the process a service manager
+ * started), start.js (the process npm runs), the group (Ctrl-C in the terminal), or the terminal
+ * itself (`script` gives npm a terminal; killing `script` closes it: SIGHUP from the system).
+ * `code`: npm's exit code, where npm outlives the stop.
+ */
+const START_STOPS = [
+	{ signal: 'SIGTERM', to: 'npm', how: 'SIGTERM to the npm process alone (what systemd, docker stop and pm2 send)', code: 0 },
+	{ signal: 'SIGTERM', to: 'start.js', how: 'SIGTERM to its `node start.js` alone (`kill <pid>`)', code: 0 },
+	{ signal: 'SIGINT', to: 'group', how: 'Ctrl-C (SIGINT to its process group)', code: 0 },
+	{ signal: 'SIGKILL', to: 'terminal', how: 'closing its terminal (SIGHUP to npm and start.js, the output gone)' },
+	{ signal: 'SIGKILL', to: 'npm', how: 'SIGKILL to the npm process (start.js outlives its parent)' },
+];
 
 /**
  * The kill test's cases. `suitePorts`: every port the suite (n8n 2.x and queue mode) listens on;
@@ -120,32 +147,54 @@ async function killCases({ check, note, suitePorts, scratch, track }) {
 			note(`the suite ended ${seconds} s after SIGINT`);
 		});
 
-		await check('npm start stopped with SIGINT (Ctrl-C) once n8n is up: n8n, its task runner and the stand-in end, the ports are free, the temporary folder is gone', async () => {
-			// Its own user folder and ports (the variables it documents), so a developer's `npm start` is untouched.
-			const home = path.join(scratch, 'npm-start');
-			const tmp = path.join(home, 'tmp');
-			fs.mkdirSync(tmp, { recursive: true });
-			const ports = Object.fromEntries(START_PORT_VARIABLES.map((name, index) => [name, KILL_TEST_START_PORTS[index]]));
-			const child = started(
-				startChild(home, process.execPath, [path.join(E2E, 'start.js')], {
-					...process.env,
-					...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
-					GPTGE_START_USER_FOLDER: path.join(home, 'user'),
-					TMPDIR: tmp,
-				}),
-			);
-			await waitFor('npm start to be up', async () => /Stop with Ctrl-C\./.test(child.output) || child.exitCode !== null, 240_000);
-			assert.equal(child.exitCode, null, `npm start ended by itself:\n${child.output.slice(-3000)}`);
-			const temporaryFolders = () => fs.readdirSync(tmp).filter((name) => name.startsWith('gptge-start-'));
-			assert.equal(temporaryFolders().length, 1, 'npm start made its temporary folder');
-			const { seconds, ended } = await stopAndLookAround(child, { signal: 'SIGINT', wholeGroup: true, marker: home, ports: Object.values(ports) });
-			assert.deepEqual(temporaryFolders(), [], 'the temporary folder was removed');
-			assert.equal(ended.code, 0, 'npm start exited 0');
-			note(`npm start ended ${seconds} s after SIGINT`);
-		});
+		// `npm start` as a user types it (the machine's npm, in the checkout), on its own ports and user
+		// folder (the variables it documents), so a developer's own `npm start` is untouched.
+		const home = path.join(scratch, 'npm-start');
+		const tmp = path.join(home, 'tmp');
+		const ports = Object.fromEntries(START_PORT_VARIABLES.map((name, index) => [name, KILL_TEST_START_PORTS[index]]));
+		const npm = process.env.E2E_HOST_NPM || 'npm';
+		for (const stop of START_STOPS) {
+			await check(`npm start stopped by ${stop.how} once n8n is up: n8n, its task runner and the stand-in end, the ports are free, the temporary folder is gone`, async () => {
+				fs.mkdirSync(tmp, { recursive: true });
+				const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])), GPTGE_START_USER_FOLDER: path.join(home, 'user'), TMPDIR: tmp };
+				const [command, args] = stop.to === 'terminal' ? ['script', ['-qfec', `${npm} start`, '/dev/null']] : [npm, ['start']];
+				const child = started(startChild(home, command, args, env, ROOT));
+				try {
+					await stopNpmStart(child, stop, { home, tmp, ports, note });
+				} finally {
+					await endChild(child); // before the next start on the same ports
+				}
+			});
+		}
 	} finally {
 		for (const child of children) await endChild(child);
 	}
+}
+
+/**
+ * Waits for `npm start` (`child`) to be up, stops it as `stop` says, and asserts that nothing of
+ * it is left: no process, every port free, its temporary folder gone.
+ */
+async function stopNpmStart(child, stop, { home, tmp, ports, note }) {
+	await waitFor('npm start to be up', async () => /Stop with Ctrl-C\./.test(child.output) || child.exitCode !== null, 240_000);
+	assert.equal(child.exitCode, null, `npm start ended by itself:\n${child.output.slice(-3000)}`);
+	const temporaryFolders = () => fs.readdirSync(tmp).filter((name) => name.startsWith('gptge-start-'));
+	assert.equal(temporaryFolders().length, 1, 'npm start made its temporary folder');
+	const startJs = processesOf({ groups: [], marker: home }).find((entry) => /^node start\.js$/.test(entry.command));
+	assert.ok(startJs, 'npm runs node start.js');
+	const { seconds, portsFreeAfter, ended } = await stopAndLookAround(child, {
+		signal: stop.signal,
+		wholeGroup: stop.to === 'group',
+		pid: stop.to === 'start.js' ? startJs.pid : child.pid,
+		marker: home,
+		ports: Object.values(ports),
+		// npm (or the terminal) may end first: start.js then stops what it started.
+		settleMs: stop.code === undefined ? 30_000 : 5000,
+	});
+	assert.deepEqual(temporaryFolders(), [], 'the temporary folder was removed');
+	if (stop.code !== undefined) assert.equal(ended.code, stop.code, `npm start exited ${stop.code}`);
+	if (stop.to !== 'terminal') assert.match(child.output, stop.signal === 'SIGKILL' ? /parent process \(\d+\) ended: stopping n8n and the stand-in/ : new RegExp(`${stop.signal}: stopping n8n and the stand-in`));
+	note(`${stop.to === 'terminal' ? 'the terminal' : 'npm'} ended ${seconds} s after ${stop.signal}; every port free after ${portsFreeAfter} s`);
 }
 
 /**

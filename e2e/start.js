@@ -2,17 +2,19 @@
 // `npm start`: a local n8n with this package and the example workflows loaded. By default the
 // GPT.GE credential points at the embedded stand-in API (no token, no network needed); with
 // GPTGE_API_TOKEN set (and optionally GPTGE_BASE_URL) it points at the real API instead.
+// Everything listens on loopback only unless N8N_LISTEN_ADDRESS opens n8n (docs/demo.md).
 //
-// Clean in, clean out: the ports are checked before anything starts; any stop (Ctrl-C, SIGTERM,
-// n8n or the stand-in failing) ends n8n with its task runner (its own process group) and the
-// stand-in, and removes the temporary folder. The examples are imported once per user folder.
+// Clean in, clean out: the ports are checked before anything starts; any stop (Ctrl-C, SIGTERM
+// to npm or to this process, SIGHUP when the terminal closes, npm ending without passing the
+// signal on, n8n or the stand-in failing) ends n8n with its task runner (its own process group)
+// and the stand-in, and removes the temporary folder. The examples are imported once per user folder.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { optionsFromEnv, startStandIn } = require('../stand-in/server');
-const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n } = require('./n8n');
+const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n, stopRunningCommands } = require('./n8n');
 
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
@@ -26,18 +28,31 @@ const IMPORTED = path.join(USER_FOLDER, 'imported-examples.json');
 
 const PORT = Number(process.env.N8N_PORT || 5678);
 const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || PORT + 1);
+// Loopback unless opened on purpose: an n8n without an owner yet is claimed by whoever comes first.
+const LISTEN_ADDRESS = process.env.N8N_LISTEN_ADDRESS || '127.0.0.1';
 const token = process.env.GPTGE_API_TOKEN;
 const standInOptions = token ? undefined : { port: 4010, cdnPort: 4011, taskDurationMs: 20_000, ...optionsFromEnv(process.env) };
 
 const env = n8nEnv(USER_FOLDER, {
 	N8N_PORT: String(PORT),
+	N8N_LISTEN_ADDRESS: LISTEN_ADDRESS,
 	N8N_RUNNERS_BROKER_PORT: String(BROKER_PORT),
+	// The task runner is n8n's own child: its broker never needs more than loopback.
+	N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 	N8N_RESTRICT_FILE_ACCESS_TO: FILES,
-	// Only warnings and errors from n8n; this script says where to go. What cannot work offline is off.
+	// Only warnings and errors from n8n; this script says where to go.
 	N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL || 'warn',
+	// What calls n8n's servers (and logs a stack trace each time offline) is off: the verified
+	// community nodes lookup, templates, banners, "what's new", the MCP server registry, and the
+	// AI assistant (it needs n8n's cloud; off, the editor opens on the workflow list).
+	// Diagnostics and version notifications are off in n8nEnv.
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
 	N8N_PERSONALIZATION_ENABLED: 'false',
-	N8N_DISABLED_MODULES: 'mcp-registry',
+	N8N_DISABLED_MODULES: 'mcp-registry,instance-ai',
 	// n8n 2.41 warns about these defaults changing; set to today's values, they are quiet.
 	N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 	N8N_RUNNERS_TASK_TIMEOUT: '300',
@@ -113,11 +128,33 @@ function stopAll(code, why) {
 			clearTimeout(timer);
 		}
 		if (server) signalGroup(server, 'SIGKILL'); // a task runner that outlived n8n
+		await stopRunningCommands(); // an import still running
 		await standIn?.close().catch(() => {});
 		if (artifacts) fs.rmSync(artifacts, { recursive: true, force: true });
 		process.exit(code);
 	})();
 	return stopping;
+}
+
+/**
+ * Stops everything once this process is orphaned: its parent (npm, or the shell npm runs the
+ * script with) ended without passing its signal on, e.g. SIGTERM or SIGHUP to npm alone through a
+ * shell that does not forward it, or npm killed. The system then gives this process a new parent.
+ */
+function stopWhenOrphaned() {
+	const parent = process.ppid;
+	const watch = setInterval(() => {
+		if (process.ppid !== parent) stopAll(0, `npm start's parent process (${parent}) ended: stopping n8n and the stand-in`);
+	}, 250);
+	watch.unref();
+}
+
+// Once the terminal is gone (closed: SIGHUP) writing to it fails; stopping must go on quietly.
+let outputGone = false;
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => (outputGone = true));
+/** n8n's output (through `filter`) to `stream` while it can be written; read to the end either way, so n8n never blocks on a full pipe. */
+function passOn(from, filter, stream) {
+	from.pipe(filter).on('data', (text) => outputGone || stream.write(text));
 }
 
 function signalGroup(child, signal) {
@@ -139,6 +176,7 @@ async function main() {
 	}
 
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(0, `${signal}: stopping n8n and the stand-in`));
+	stopWhenOrphaned();
 
 	artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-start-'));
 	// This package, packed and installed where n8n loads community packages.
@@ -147,7 +185,8 @@ async function main() {
 	if (standInOptions) standIn = await startStandIn(standInOptions);
 	const data = token ? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' } : { apiToken: standIn.token, baseUrl: standIn.url };
 	const credentials = path.join(artifacts, 'credentials.json');
-	fs.writeFileSync(credentials, JSON.stringify(gptGeCredential(data)));
+	const openAi = openAiCredential(data);
+	fs.writeFileSync(credentials, JSON.stringify([...gptGeCredential(data), openAi]));
 	const n8n = (args) => runN8n(args, env);
 	await n8n(['import:credentials', `--input=${credentials}`]);
 	const examples = examplesToImport(path.join(artifacts, 'examples'));
@@ -158,25 +197,36 @@ async function main() {
 
 	// Its own process group: stopping it stops its task runner too.
 	server = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-	server.stdout.pipe(withoutOfflineNoise()).pipe(process.stdout);
-	server.stderr.pipe(withoutOfflineNoise()).pipe(process.stderr);
+	passOn(server.stdout, withoutOfflineNoise(), process.stdout);
+	passOn(server.stderr, withoutOfflineNoise(), process.stderr);
 	server.on('exit', (code, signal) => {
 		if (!stopping) stopAll(code || 1, `n8n stopped (${signal ?? `exit code ${code}`}); stopping the stand-in`);
 	});
 	await waitUntilUp(`http://127.0.0.1:${PORT}/healthz/readiness`);
-	console.log(`\n  n8n with n8n-nodes-gptge: http://localhost:${PORT}`);
-	console.log(token ? `  GPT.GE credential: ${data.baseUrl} (your token)` : `  GPT.GE credential: the stand-in API at ${standIn.url} (videos take ${standInOptions.taskDurationMs / 1000} s)`);
-	console.log(
-		examples.fresh.length
-			? `  Example workflows imported: ${examples.fresh.length} (once: your edits stay on the next start). Their files: ${FILES}`
-			: `  Example workflows: already imported (your edits kept). Their files: ${FILES}`,
-	);
+	if (stopping) return;
+	const editor = `http://localhost:${PORT}`;
+	const where = LISTEN_ADDRESS === '127.0.0.1' ? 'this machine only' : `listening on ${LISTEN_ADDRESS}: anyone who can reach it can open it`;
+	console.log(`\n  n8n with n8n-nodes-gptge: ${editor}  (${where}; first visit: create the owner account)`);
+	console.log(`  The ${examples.all.length} example workflows: ${editor}/home/workflows  (Overview; ${examples.fresh.length ? 'just imported' : 'your edits kept'})`);
+	console.log(`    their files: ${FILES}`);
+	console.log(token ? `  Credential "GPT.GE account": ${data.baseUrl} (your token)` : `  Credential "GPT.GE account": the stand-in API at ${standIn.url} (videos take ${standInOptions.taskDurationMs / 1000} s)`);
+	console.log(`  Credential "${openAi.name}": ${openAi.data.url}`);
 	console.log('  Stop with Ctrl-C.\n');
 }
 
+/** The OpenAI credential (n8n's openAiApi) for GPT.GE's OpenAI-compatible chat API, the agent example's model. */
+const openAiCredential = ({ apiToken, baseUrl }) => ({
+	id: 'gptge-openai-credential',
+	name: 'GPT.GE chat (OpenAI-compatible)',
+	type: 'openAiApi',
+	data: { apiKey: apiToken, url: `${baseUrl.trim().replace(/\/+$/, '')}/v1` },
+});
+
 /**
  * n8n's output without the two warnings no setting turns off, about what this demo deliberately
- * runs without: the Python task runner (not installed) and the internal task-runner mode.
+ * runs without: the Python task runner (not installed) and the internal task-runner mode; and
+ * without the stack trace n8n's error reporter adds to an HTTP error it logs (a credential test
+ * with a wrong token logs one): its message lines above it say what happened.
  */
 function withoutOfflineNoise() {
 	const { Transform } = require('node:stream');
@@ -189,9 +239,14 @@ function withoutOfflineNoise() {
 		if (kept.length > 1) shown.push(...kept, '');
 		block = undefined;
 	};
+	// In the stack trace of an HTTP error ("AxiosError: Request failed with status code 401").
+	let inHttpTrace = false;
 	const take = (line) => {
 		// n8n spaces its messages with blank lines; around the ones left out they are only gaps.
 		if (line.trim() === '') return undefined;
+		if (/^AxiosError: Request failed with status code \d+$/.test(line)) return (inHttpTrace = true), undefined;
+		if (inHttpTrace && /^\s+at /.test(line)) return undefined;
+		inHttpTrace = false;
 		if (block && /^ - /.test(line)) return block.push(line);
 		if (block) endBlock();
 		if (/^There (is a|are) deprecations? related to your n8n setup/.test(line)) return (block = [line]);

@@ -1,7 +1,5 @@
 // Binary data as n8n hands it to a node: in the default mode (base64 in the item) or in n8n's
 // filesystem mode (the bytes in n8n-core's binary data store, the item holding only an ID).
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 // The DI container n8n-core itself uses (its own copy of @n8n/di).
 const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }));
@@ -21,12 +19,15 @@ function inlineBinary(content, { fileName, mimeType }) {
 
 let service;
 
-/** n8n-core's binary data service in filesystem mode, storing under a temp folder. */
+/**
+ * n8n-core's binary data service in filesystem mode, storing in the test file's n8n user folder
+ * (env.js makes it, isolate.js removes it), as n8n stores under its own.
+ */
 async function filesystemBinaryData() {
 	if (service) return service;
 	service = Container.get(BinaryDataService);
 	service.config.mode = 'filesystem';
-	service.config.localStoragePath = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-test-binary-'));
+	service.config.localStoragePath = path.join(process.env.N8N_USER_FOLDER, 'binaryData');
 	await service.init();
 	return service;
 }
