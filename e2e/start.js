@@ -2,7 +2,7 @@
 // `npm start`: a local n8n with this package and the example workflows loaded. By default the
 // GPT.GE credential points at the embedded stand-in API (no token, no network needed); with
 // GPTGE_API_TOKEN set (and optionally GPTGE_BASE_URL) it points at the real API instead.
-// Everything listens on loopback only unless N8N_LISTEN_ADDRESS opens n8n (docs/demo.md).
+// Everything listens on loopback only unless N8N_LISTEN_ADDRESS opens n8n (docs/local-n8n.md).
 //
 // Clean in, clean out: the ports are checked before anything starts; any stop (Ctrl-C, SIGTERM
 // to npm or to this process, SIGHUP when the terminal closes, npm ending without passing the
