@@ -32,7 +32,9 @@ async function bulkCases(n8n, standIn, check) {
 		assert.match(output, /Tasks this run created \(5, already paid for\)/);
 		for (const task of created) {
 			const row = Number(/\/ledger\/(\d+)\.jpg/.exec(task.body.avatar_url)[1]);
-			assert.ok(output.includes(`item ${row} → ${task.id}`), `item ${row} → ${task.id} is listed`);
+			// n8n's item index, then the row a person counts (written out, not computed).
+			const listed = `item ${row} (${['1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th'][row]} row) → ${task.id}`;
+			assert.ok(output.includes(listed), `${listed} is listed`);
 		}
 	});
 }
