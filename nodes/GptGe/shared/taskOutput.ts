@@ -14,14 +14,14 @@ import { isObject } from './values';
 type Watermark = 'with' | 'without' | 'unknown';
 
 /**
- * The video URLs, named by their watermark. Generate names only the one it asked for (the
- * API's `work_video_path` is that one when the named path is missing); Get Task names both, and
- * falls back to an unnamed `videoUrl` only when the API names neither.
+ * The video URLs, named by their watermark (summarizeTask in task.ts read them). Generate names
+ * only the one it asked for (the API's `work_video_path` is that one when the named path is
+ * missing); Get Task names both, and falls back to an unnamed `videoUrl` only when the API names neither.
  */
 function videoUrls(json: IDataObject, work: IDataObject, watermark: Watermark): IDataObject {
-	const withWatermark = text(work.wm_work_video_path);
-	const withoutWatermark = text(work.no_wm_work_video_path);
-	const asMade = text(work.work_video_path) ?? text(json.videoUrl);
+	const withWatermark = text(json.videoUrlWithWatermark);
+	const withoutWatermark = text(json.videoUrlWithoutWatermark);
+	const asMade = text(work.work_video_path);
 	if (watermark === 'with') return { videoUrlWithWatermark: withWatermark ?? asMade };
 	if (watermark === 'without') return { videoUrlWithoutWatermark: withoutWatermark ?? asMade };
 	const named = { videoUrlWithWatermark: withWatermark, videoUrlWithoutWatermark: withoutWatermark };

@@ -21,6 +21,8 @@ interface WaitSettings {
 	intervalMs: number;
 	deadline: number;
 	returnLatestOnTimeout: boolean;
+	/** When no status check answered before the wait is up: answer with the task as created (a tool), not fail. */
+	answerUnseen: boolean;
 }
 
 /** A poll is put off by a progress estimate to at most this many poll intervals. */
@@ -36,7 +38,7 @@ const toolWaitMs = (context: IExecuteSingleFunctions) =>
 function waitSettingsOf(context: IExecuteSingleFunctions): WaitSettings {
 	if (isToolMode(context)) {
 		// A tool answers with the latest status when its wait is up; the model asks again later.
-		return { intervalMs: TOOL_POLL_INTERVAL_MS, deadline: Date.now() + toolWaitMs(context), returnLatestOnTimeout: true };
+		return { intervalMs: TOOL_POLL_INTERVAL_MS, deadline: Date.now() + toolWaitMs(context), returnLatestOnTimeout: true, answerUnseen: true };
 	}
 	const intervalSeconds = context.getNodeParameter('pollInterval', 10) as number;
 	const maxWaitMinutes = context.getNodeParameter('maxWait', 15) as number;
@@ -44,6 +46,7 @@ function waitSettingsOf(context: IExecuteSingleFunctions): WaitSettings {
 		intervalMs: Math.max(intervalSeconds, 0) * 1000,
 		deadline: Date.now() + Math.max(maxWaitMinutes, 0) * 60_000,
 		returnLatestOnTimeout: context.getNodeParameter('onTimeout', 'fail') === 'returnLatest',
+		answerUnseen: false,
 	};
 }
 
@@ -91,7 +94,7 @@ async function pollUntilFinal(
 	taskId: string,
 	latest: TaskSummary | undefined,
 ): Promise<TaskSummary | undefined> {
-	const { intervalMs, deadline, returnLatestOnTimeout } = waitSettingsOf(context);
+	const { intervalMs, deadline, returnLatestOnTimeout, answerUnseen } = waitSettingsOf(context);
 	const signal = context.getExecutionCancelSignal();
 	const first: Sighting = { at: Date.now(), progress: latest?.progress ?? 0 };
 	let lastFailure: Error | undefined;
@@ -100,8 +103,7 @@ async function pollUntilFinal(
 		const remainingMs = deadline - Date.now();
 		if (remainingMs <= 0) {
 			if (returnLatestOnTimeout && latest) return { ...latest, timedOut: true };
-			// A tool answers even when no status check did: with the task as its request left it.
-			if (isToolMode(context)) return undefined;
+			if (answerUnseen) return undefined;
 			throw new NodeOperationError(context.getNode(), `Task ${taskId} did not finish in time`, {
 				itemIndex: context.getItemIndex(),
 				description:

@@ -41,3 +41,7 @@ export function itemStatesOfRun(context: Pick<IExecuteSingleFunctions, 'getExecu
 	const states = statesOfRun(context);
 	return states && [...states.values()].sort((a, b) => a.itemIndex - b.itemIndex);
 }
+
+/** The task an item has, created or gone on with: what its error item names. */
+export const taskOfItem = (state: ItemState): string | undefined =>
+	state.created || state.resumed ? state.taskId : undefined;

@@ -14,7 +14,7 @@ import {
 import { apiErrorOf, type AnswerCheck } from '../apiResponse';
 import { accountOf, requestOptionsFor } from './account';
 import { attemptUntilSettled, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer, type Ticket } from './attempts';
-import { itemStateOf, type ItemState } from './items';
+import { itemStateOf, taskOfItem, type ItemState } from './items';
 import { withLedger } from './ledger';
 import { isToolMode, toolErrorItem } from './toolMode';
 
@@ -131,7 +131,7 @@ export function asNodeError(context: IExecuteSingleFunctions, error: unknown): N
  * still reaches that output.
  */
 function errorItem(error: NodeApiError | NodeOperationError, state: ItemState): INodeExecutionData {
-	const taskId = state.created || state.resumed ? state.taskId : undefined;
+	const taskId = taskOfItem(state);
 	const details = {
 		...(error.description ? { description: error.description } : {}),
 		...(taskId ? { taskId } : {}),

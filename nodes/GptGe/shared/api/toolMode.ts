@@ -6,7 +6,7 @@ import type {
 	NodeOperationError,
 } from 'n8n-workflow';
 import { joinDescription } from '../errors';
-import type { ItemState } from './items';
+import { taskOfItem, type ItemState } from './items';
 
 /*
  * Tool mode: the node used as an AI agent's tool or behind an MCP server (n8n's `usableAsTool`
@@ -24,7 +24,7 @@ export function isToolMode(context: Pick<IExecuteSingleFunctions, 'getNode'>): b
  */
 export function toolErrorItem(error: NodeApiError | NodeOperationError, state: ItemState): INodeExecutionData {
 	const field = error.context.parameter;
-	const taskId = state.created || state.resumed ? state.taskId : undefined;
+	const taskId = taskOfItem(state);
 	const json: IDataObject = {
 		error: joinDescription([error.message.trim().replace(/[.:]?$/, '.'), error.description]),
 		...(typeof field === 'string' ? { field } : {}),
