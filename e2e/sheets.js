@@ -91,7 +91,7 @@ function assertResultRows(rows, standIn) {
 			continue;
 		}
 		assert.deepEqual([row.status, row.error], ['succeeded', ''], `row ${row.row}`);
-		assert.ok(row.videoUrl.startsWith(`${standIn.cdnUrl}/videos/${row.taskId}`), `row ${row.row} video ${row.videoUrl}`);
+		assert.equal(row.videoUrl, `${standIn.cdnUrl}/videos/${row.taskId}-wm.mp4`, `row ${row.row}: the watermarked video`);
 	}
 }
 
@@ -170,7 +170,7 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 			created().map((task) => task.id).sort(),
 			'every created task is in the file',
 		);
-		assert.deepEqual(afterCrash.map((row) => row.status), afterCrash.map((row) => (row.row === '6' ? 'failed' : 'submitted')));
+		assert.deepEqual(afterCrash.map((row) => row.status), afterCrash.map((row) => (row.row === '6' ? 'failed' : 'queued')));
 
 		await execute(n8n, WORKFLOW.sheetFile, engine);
 		assert.equal(sheetCreates(standIn) - createsBefore, 9, 'the run after the crash created nothing');

@@ -3,6 +3,7 @@
 // under their nodes.
 const fs = require('node:fs');
 const path = require('node:path');
+const { GptGe } = require('../nodes/GptGe/GptGe.node');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 // The agent and MCP examples join this list once they carry their notes.
@@ -50,4 +51,14 @@ describe.each(FILES)('%s', (file) => {
 	test(`node names fit under their nodes (${NAME_FITS} characters at most)`, () => {
 		expect(nodes.filter((node) => node.name.length > NAME_FITS).map((node) => node.name)).toStrictEqual([]);
 	});
+});
+
+// A user imports an example to learn the node as it is now (Simplify's flat items), not version 1,
+// which stays for workflows built before it.
+test.each(fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json')))("%s: its GPT.GE nodes are at the node's default version", (file) => {
+	const { defaultVersion } = new GptGe().description;
+	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+	const gptGe = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-gptge.'));
+	expect(gptGe.length).toBeGreaterThan(0);
+	expect(gptGe.filter((node) => node.typeVersion !== defaultVersion).map((node) => `${node.name} v${node.typeVersion}`)).toStrictEqual([]);
 });
