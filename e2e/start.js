@@ -7,7 +7,8 @@
 // Clean in, clean out: the ports are checked before anything starts; any stop (Ctrl-C, SIGTERM
 // to npm or to this process, SIGHUP when the terminal closes, npm ending without passing the
 // signal on, n8n or the stand-in failing) ends n8n with its task runner (its own process group)
-// and the stand-in, and removes the temporary folder. The examples are imported once per user folder.
+// and the stand-in, and removes the temporary folder; start-reaper.js does the same when this
+// process is killed outright. The examples are imported once per user folder.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -112,6 +113,7 @@ function examplesToImport(folder) {
 let artifacts;
 let standIn;
 let server;
+let reaper;
 let stopping;
 
 /** Stops everything this run started and removes its temporary folder; then exits with `code`. */
@@ -119,6 +121,7 @@ function stopAll(code, why) {
 	if (stopping) return stopping;
 	if (why) console.log(`\n${why}`);
 	stopping = (async () => {
+		reaper?.kill('SIGKILL'); // stopping here: nothing left for it
 		if (server && server.exitCode === null && server.signalCode === null) {
 			const exited = new Promise((resolve) => server.once('exit', resolve));
 			// n8n and its task runner: the whole process group.
@@ -179,6 +182,10 @@ async function main() {
 	stopWhenOrphaned();
 
 	artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-start-'));
+	// Should this process be killed outright, the reaper stops n8n and removes `artifacts`.
+	reaper = spawn(process.execPath, [path.join(E2E, 'start-reaper.js'), artifacts], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	reaper.unref();
+	reaper.channel.unref();
 	// This package, packed and installed where n8n loads community packages.
 	installPackedPackage(USER_FOLDER, artifacts);
 
@@ -189,6 +196,7 @@ async function main() {
 	fs.writeFileSync(credentials, JSON.stringify([...gptGeCredential(data), openAi]));
 	const n8n = (args) => runN8n(args, env);
 	await n8n(['import:credentials', `--input=${credentials}`]);
+	fs.rmSync(credentials); // the token is in n8n's database now, encrypted; not left in a file
 	const examples = examplesToImport(path.join(artifacts, 'examples'));
 	if (examples.fresh.length) {
 		await n8n(['import:workflow', '--separate', `--input=${path.join(artifacts, 'examples')}`]);
@@ -197,6 +205,7 @@ async function main() {
 
 	// Its own process group: stopping it stops its task runner too.
 	server = spawn(process.execPath, [N8N_BIN, 'start'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	reaper.send({ group: server.pid });
 	passOn(server.stdout, withoutOfflineNoise(), process.stdout);
 	passOn(server.stderr, withoutOfflineNoise(), process.stderr);
 	server.on('exit', (code, signal) => {
