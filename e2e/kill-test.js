@@ -10,29 +10,11 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { E2E, ROOT, delay, waitFor } = require('./n8n');
+const { processTable } = require('./process-table');
 
 // `npm start`'s ports in the kill test, in the variables that move them.
 const START_PORT_VARIABLES = ['N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'STAND_IN_PORT', 'STAND_IN_CDN_PORT'];
 const KILL_TEST_START_PORTS = [5681, 5682, 4030, 4031];
-
-/** Every live process (zombies hold nothing) but this one: pid, process group, command line, environment. */
-function processTable() {
-	const table = [];
-	for (const entry of fs.readdirSync('/proc')) {
-		const pid = Number(entry);
-		if (!Number.isInteger(pid) || pid === process.pid) continue;
-		try {
-			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const [state, , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (state === 'Z') continue;
-			const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-			table.push({ pid, pgid: Number(pgid), command, environment: fs.readFileSync(`/proc/${pid}/environ`, 'utf8') });
-		} catch {
-			// ended while being read, or not ours to read
-		}
-	}
-	return table;
-}
 
 /** The processes in one of `groups`, or whose command line or environment contains `marker`. */
 const processesOf = ({ groups, marker }) =>
