@@ -239,7 +239,8 @@ describe('Avatar → Generate: the answer', () => {
 		const error = await runNode({ parameters: generate({ avatarUrl: AVATAR, audioUrl: AUDIO }) }).catch((e) => e);
 
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('GPT.GE reported success but returned no task ID');
+		expect(error.message).toBe('GPT.GE answered with no task ID in its answer');
+		expect(error.description).toContain('(GPT.GE answered with no task ID in its answer.)');
 	});
 });
 

@@ -14,9 +14,9 @@ afterAll(() => nock.enableNetConnect());
 
 describe('Generate, version 2', () => {
 	test.each([
-		[false, 'videoUrlWithWatermark', '-wm.mp4'],
-		[true, 'videoUrlWithoutWatermark', '.mp4'],
-	])('Remove Watermark %s: a flat item whose one video URL says its watermark', async (noWatermark, key, suffix) => {
+		[false, '-wm.mp4'],
+		[true, '.mp4'],
+	])('Remove Watermark %s: videoUrl is the video as asked for, the named URLs beside it', async (noWatermark, suffix) => {
 		await withStandIn({ taskDurationMs: 200 }, async (standIn, credentials) => {
 			const [{ json }] = await runNode({ parameters: generate({ ...waiting, noWatermark }), credentials, typeVersion: 2 });
 			const { taskId } = json;
@@ -24,7 +24,9 @@ describe('Generate, version 2', () => {
 				taskId,
 				status: 'succeeded',
 				progress: 100,
-				[key]: `${standIn.cdnUrl}/videos/${taskId}${suffix}`,
+				videoUrl: `${standIn.cdnUrl}/videos/${taskId}${suffix}`,
+				videoUrlWithWatermark: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`,
+				videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${taskId}.mp4`,
 				thumbnailUrl: `${standIn.cdnUrl}/images/${taskId}.webp`,
 				failReason: null,
 				submittedAt: ISO,
@@ -43,7 +45,7 @@ describe('Generate, version 2', () => {
 				taskId: json.taskId,
 				status: 'queued',
 				progress: null,
-				videoUrlWithWatermark: null,
+				videoUrl: null,
 				thumbnailUrl: null,
 				failReason: null,
 				submittedAt: null,
@@ -51,6 +53,20 @@ describe('Generate, version 2', () => {
 				finishedAt: null,
 				resumed: false,
 			});
+		});
+	});
+
+	test('Remove Watermark true and an API whose main path is the watermarked one: videoUrl is still the one asked for', async () => {
+		nock.disableNetConnect();
+		nock('https://api.gpt.ge').post('/avatar/generation').reply(200, { code: 200, message: '', data: 'task-8' });
+		const work = { work_video_path: 'https://cdn.example.com/wm.mp4', wm_work_video_path: 'https://cdn.example.com/wm.mp4', no_wm_work_video_path: 'https://cdn.example.com/clean.mp4' };
+		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work })]);
+		const [{ json }] = await runNode({ parameters: generate({ ...waiting, noWatermark: true }), typeVersion: 2 });
+		expect(json).toMatchObject({
+			taskId: 'task-8',
+			videoUrl: 'https://cdn.example.com/clean.mp4',
+			videoUrlWithWatermark: 'https://cdn.example.com/wm.mp4',
+			videoUrlWithoutWatermark: 'https://cdn.example.com/clean.mp4',
 		});
 	});
 
@@ -67,7 +83,7 @@ describe('Generate, version 2', () => {
 });
 
 describe('Get Task, version 2', () => {
-	test('both video URLs named by their watermark, and the thumbnail', async () => {
+	test("videoUrl is the API's main path, both named URLs beside it, and the thumbnail", async () => {
 		await withStandIn({ taskDurationMs: 100 }, async (standIn, credentials) => {
 			const [{ json: created }] = await runNode({ parameters: generate(), credentials });
 			await new Promise((resolve) => setTimeout(resolve, 300));
@@ -76,6 +92,7 @@ describe('Get Task, version 2', () => {
 				taskId: created.taskId,
 				status: 'succeeded',
 				progress: 100,
+				videoUrl: `${standIn.cdnUrl}/videos/${created.taskId}-wm.mp4`,
 				videoUrlWithWatermark: `${standIn.cdnUrl}/videos/${created.taskId}-wm.mp4`,
 				videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${created.taskId}.mp4`,
 				thumbnailUrl: `${standIn.cdnUrl}/images/${created.taskId}.webp`,
@@ -91,13 +108,17 @@ describe('Get Task, version 2', () => {
 		nock.disableNetConnect();
 		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work: { work_video_path: 'https://cdn.example.com/v.mp4' } })]);
 		const [{ json }] = await runNode({ parameters: getTask('task-7'), typeVersion: 2 });
-		expect(json).toMatchObject({
-			taskId: 'task-7',
-			videoUrlWithWatermark: null,
-			videoUrlWithoutWatermark: null,
-			videoUrl: 'https://cdn.example.com/v.mp4',
-			thumbnailUrl: null,
-		});
+		expect(json).toMatchObject({ taskId: 'task-7', videoUrl: 'https://cdn.example.com/v.mp4', thumbnailUrl: null });
+		expect(json).not.toHaveProperty('videoUrlWithWatermark');
+		expect(json).not.toHaveProperty('videoUrlWithoutWatermark');
+	});
+
+	test('an answer naming only the watermarked video and no main path: that one is videoUrl', async () => {
+		nock.disableNetConnect();
+		interceptTaskPolls((taskId) => [200, envelope(taskId, 'SUCCESS', { work: { wm_work_video_path: 'https://cdn.example.com/wm.mp4' } })]);
+		const [{ json }] = await runNode({ parameters: getTask('task-9'), typeVersion: 2 });
+		expect(json).toMatchObject({ videoUrl: 'https://cdn.example.com/wm.mp4', videoUrlWithWatermark: 'https://cdn.example.com/wm.mp4' });
+		expect(json).not.toHaveProperty('videoUrlWithoutWatermark');
 	});
 });
 

@@ -31,7 +31,9 @@ describe('Avatar → Generate as a tool', () => {
 				taskId,
 				status: 'succeeded',
 				progress: 100,
+				videoUrl: video,
 				videoUrlWithWatermark: video,
+				videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${taskId}.mp4`,
 				thumbnailUrl: `${standIn.cdnUrl}/images/${taskId}.webp`,
 				failReason: null,
 				submittedAt: ISO,
@@ -60,7 +62,7 @@ describe('Avatar → Generate as a tool', () => {
 				taskId: json.taskId,
 				status: 'queued',
 				progress: 0,
-				videoUrlWithWatermark: null,
+				videoUrl: null,
 				thumbnailUrl: null,
 				failReason: null,
 				submittedAt: ISO,
@@ -71,14 +73,13 @@ describe('Avatar → Generate as a tool', () => {
 				next: `The video is not ready yet (queued, 0% done). Call the Get Task tool with taskId "${json.taskId}" to check again in a minute.`,
 			});
 
-			// Get Task as a tool answers at once (its Tool Wait is 0), with both URLs named.
+			// Get Task as a tool answers at once (its Tool Wait is 0), with the same videoUrl column.
 			const [{ json: status }] = await runNode({ parameters: getTask(json.taskId), credentials, tool: true });
 			expect(status).toStrictEqual({
 				taskId: json.taskId,
 				status: 'queued',
 				progress: 0,
-				videoUrlWithWatermark: null,
-				videoUrlWithoutWatermark: null,
+				videoUrl: null,
 				thumbnailUrl: null,
 				failReason: null,
 				submittedAt: ISO,
@@ -93,7 +94,7 @@ describe('Avatar → Generate as a tool', () => {
 	test('no status check answered within Tool Wait: the task as created, queued', async () => {
 		await withStandIn({ taskDurationMs: 60_000 }, async (standIn, credentials) => {
 			const [{ json }] = await runNode({ parameters: generate({ toolWaitSeconds: 0.3 }), credentials, tool: true });
-			expect(json).toMatchObject({ status: 'queued', progress: null, submittedAt: null, timedOut: true, videoUrlWithWatermark: null });
+			expect(json).toMatchObject({ status: 'queued', progress: null, submittedAt: null, timedOut: true, videoUrl: null });
 			expect(json.next).toBe(`The video is not ready yet (queued). Call the Get Task tool with taskId "${json.taskId}" to check again in a minute.`);
 			expect(standIn.counts().created).toBe(1);
 		});
@@ -104,8 +105,9 @@ describe('Avatar → Generate as a tool', () => {
 			const [{ json }] = await runNode({ parameters: generate({ toolWaitSeconds: 0, noWatermark: true }), credentials, tool: true });
 			expect(standIn.requests.map((request) => request.method)).toStrictEqual(['POST']);
 			expect(json.status).toBe('queued');
-			expect(json).toHaveProperty('videoUrlWithoutWatermark', null);
+			expect(json).toHaveProperty('videoUrl', null);
 			expect(json).not.toHaveProperty('videoUrlWithWatermark');
+			expect(json).not.toHaveProperty('videoUrlWithoutWatermark');
 			expect(json.next).toMatch(/^The video is not ready yet \(queued\)\. Call the Get Task tool with taskId "/);
 		});
 	});
@@ -117,7 +119,7 @@ describe('Avatar → Generate as a tool', () => {
 			expect(json).toMatchObject({
 				status: 'failed',
 				failReason: 'No face detected in the avatar image',
-				videoUrlWithWatermark: null,
+				videoUrl: null,
 				next: 'GPT.GE could not make the video: No face detected in the avatar image.',
 			});
 			expect(standIn.counts().created).toBe(1);

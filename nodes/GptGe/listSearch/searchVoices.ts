@@ -13,7 +13,7 @@ export async function searchVoices(
 	const languages = all.filter((language) => chosen === language);
 	const voices: Voice[] = [];
 	for (const language of languages.length ? languages : all) {
-		const response = await apiGet(this, VOICES_PATH, { priority: 'normal', qs: { language } });
+		const response = await apiGet(this, VOICES_PATH, { priority: 'normal', endpoint: 'voices', qs: { language } });
 		voices.push(...voicesOf(response.body));
 	}
 	const wanted = filter?.trim().toLowerCase() ?? '';

@@ -1,10 +1,3 @@
-import {
-	NodeApiError,
-	type IN8nHttpFullResponse,
-	type INode,
-	type JsonObject,
-} from 'n8n-workflow';
-
 const outOfCredit = /quota|insufficient|balance|credit|余额|额度/i;
 
 /** What a person can do about a failed call, by HTTP status and the API's own message. */
@@ -28,67 +21,4 @@ export function hintFor(statusCode: number, apiMessage = ''): string {
 		return 'GPT.GE rejected the request. Check the node\'s input values.';
 	}
 	return 'GPT.GE did not accept the request. Check the node\'s input values and your account balance.';
-}
-
-/** The API's own words in an error answer, if it has any. */
-export function apiMessageOf(body: unknown): string | undefined {
-	if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
-	if (!body || typeof body !== 'object') return undefined;
-	const { message, error } = body as { message?: unknown; error?: unknown };
-	if (typeof message === 'string' && message) return message;
-	if (typeof error === 'string' && error) return error;
-	if (error && typeof error === 'object') {
-		const nested = (error as { message?: unknown }).message;
-		if (typeof nested === 'string' && nested) return nested;
-	}
-	return undefined;
-}
-
-/** Why an answer with an HTTP success is not one (what GPT.GE answered instead), or undefined. */
-export type AnswerCheck = (body: unknown) => string | undefined;
-
-/** The task and voice endpoints' success: `code: "success"`. */
-export const hasSuccessCode: AnswerCheck = (body) => {
-	const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
-	return code === 'success' ? undefined : `code ${JSON.stringify(code ?? null)}`;
-};
-
-/**
- * The error to report for a GPT.GE answer, or undefined when it is a success: anything but an
- * HTTP success that `isSuccess` accepts (by default one carrying `code: "success"`) is a
- * NodeApiError with the API's own message and a hint.
- */
-export function apiErrorOf(
-	node: INode,
-	{ statusCode, body }: IN8nHttpFullResponse,
-	itemIndex?: number,
-	isSuccess: AnswerCheck = hasSuccessCode,
-): NodeApiError | undefined {
-	const what = statusCode >= 400 ? `HTTP ${statusCode}` : isSuccess(body);
-	if (what === undefined) return undefined;
-
-	const apiMessage = apiMessageOf(body);
-	return new NodeApiError(node, (body && typeof body === 'object' ? body : { body }) as JsonObject, {
-		message: apiMessage ? `GPT.GE: ${apiMessage}` : `GPT.GE answered with ${what}`,
-		description: `${hintFor(statusCode, apiMessage)} (GPT.GE answered with ${what}.)`,
-		httpCode: String(statusCode),
-		itemIndex,
-	});
-}
-
-/**
- * The task ID of a successful "create" answer. The docs' example puts it in `data`
- * as a string; their field table calls it `id`. Accept both.
- */
-export function taskIdOf(body: unknown): string | undefined {
-	if (!body || typeof body !== 'object') return undefined;
-	const { data, id } = body as { data?: unknown; id?: unknown };
-	const candidates = [
-		data,
-		id,
-		data && typeof data === 'object' ? (data as { id?: unknown }).id : undefined,
-		data && typeof data === 'object' ? (data as { task_id?: unknown }).task_id : undefined,
-	];
-	const found = candidates.find((value) => typeof value === 'string' && value !== '');
-	return found as string | undefined;
 }

@@ -14,18 +14,21 @@ import { isObject } from './values';
 type Watermark = 'with' | 'without' | 'unknown';
 
 /**
- * The video URLs, named by their watermark (summarizeTask in task.ts read them). Generate names
- * only the one it asked for (the API's `work_video_path` is that one when the named path is
- * missing); Get Task names both, and falls back to an unnamed `videoUrl` only when the API names neither.
+ * The video URLs: `videoUrl` is the video as it was asked for (Generate knows the watermark
+ * choice: its named path, else the API's main one; Get Task does not: the API's main path, else
+ * the one it names), so an expression or a sheet column keeps working when No Watermark changes.
+ * The named URLs (summarizeTask in task.ts read them) come with it where the API names them.
  */
 function videoUrls(json: IDataObject, work: IDataObject, watermark: Watermark): IDataObject {
 	const withWatermark = text(json.videoUrlWithWatermark);
 	const withoutWatermark = text(json.videoUrlWithoutWatermark);
 	const asMade = text(work.work_video_path);
-	if (watermark === 'with') return { videoUrlWithWatermark: withWatermark ?? asMade };
-	if (watermark === 'without') return { videoUrlWithoutWatermark: withoutWatermark ?? asMade };
-	const named = { videoUrlWithWatermark: withWatermark, videoUrlWithoutWatermark: withoutWatermark };
-	return withWatermark || withoutWatermark || !asMade ? named : { ...named, videoUrl: asMade };
+	const asked = { with: withWatermark, without: withoutWatermark, unknown: null }[watermark];
+	return {
+		videoUrl: asked ?? asMade ?? text(json.videoUrl),
+		...(withWatermark ? { videoUrlWithWatermark: withWatermark } : {}),
+		...(withoutWatermark ? { videoUrlWithoutWatermark: withoutWatermark } : {}),
+	};
 }
 
 /**
@@ -48,12 +51,13 @@ export function simplifiedTask(json: IDataObject, watermark: Watermark): IDataOb
 		...optional('resumed'),
 		...optional('timedOut'),
 		...optional('uploaded'),
+		...optional('warning'),
 	};
 }
 
 /** What a model should do with a tool's answer, in one sentence. */
 export function nextStep(task: IDataObject): string {
-	const url = [task.videoUrlWithWatermark, task.videoUrlWithoutWatermark, task.videoUrl].find(Boolean);
+	const url = task.videoUrl;
 	const checkAgain = `Call the Get Task tool with taskId "${task.taskId}" to check again`;
 	if (task.status === 'succeeded') {
 		return url ? `The video is ready: ${url}` : `The task succeeded but GPT.GE gave no video URL yet. ${checkAgain}.`;

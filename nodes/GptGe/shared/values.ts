@@ -5,11 +5,25 @@ import type { IDataObject } from 'n8n-workflow';
 export const isObject = (value: unknown): value is IDataObject =>
 	!!value && typeof value === 'object' && !Array.isArray(value);
 
-/** Unix seconds (a number or a string of one) as an ISO time; null when absent or 0. */
-export function isoTime(unixSeconds: unknown): string | null {
-	const seconds = typeof unixSeconds === 'string' ? Number(unixSeconds) : unixSeconds;
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return null;
-	return new Date(seconds * 1000).toISOString();
+/**
+ * Epoch numbers at or above this are milliseconds: as seconds they would be after the year 5000,
+ * as milliseconds they are after 1973. GPT.GE's examples give seconds, another gateway milliseconds.
+ */
+const FIRST_MILLISECONDS = 100_000_000_000;
+
+/**
+ * A time as GPT.GE gives it, as an ISO time: unix seconds, unix milliseconds (numbers or strings of
+ * them) or a date string; null when absent, 0 or not a time.
+ */
+export function isoTime(time: unknown): string | null {
+	const text = typeof time === 'string' ? time.trim() : undefined;
+	const number = text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : time;
+	if (typeof number === 'number') {
+		if (!Number.isFinite(number) || number <= 0) return null;
+		return new Date(number >= FIRST_MILLISECONDS ? number : number * 1000).toISOString();
+	}
+	const parsed = text ? Date.parse(text) : NaN;
+	return Number.isFinite(parsed) && parsed > 0 ? new Date(parsed).toISOString() : null;
 }
 
 /* Request bodies, addressed by dotted paths such as create_voice.audio_url. */

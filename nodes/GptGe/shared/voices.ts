@@ -1,4 +1,5 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import { isObject } from './values';
 
 /* GPT.GE's languages and ready-made voices: every Language field, check and voice list reads them here. */
 
@@ -27,10 +28,29 @@ export interface Voice extends IDataObject {
 	audio_id: string;
 }
 
-/** The voices in a GET /avatar/voice answer (`data.audio_list`). */
+/** Labels as a list, whatever JSON type they came in ("Female, Young" or ["Female", "Young"]). */
+function labelsOf(labels: unknown): string[] {
+	if (Array.isArray(labels)) return labels.filter((label) => label !== null && label !== '').map(String);
+	if (typeof labels === 'string') return labels.split(/[,，]/).map((label) => label.trim()).filter(Boolean);
+	return labels === null || labels === undefined ? [] : [String(labels)];
+}
+
+/**
+ * The voices in a GET /avatar/voice answer (`data.audio_list`, or `data` itself as a list), their
+ * labels a list and their names and IDs strings; `type` and the rest as GPT.GE gave them.
+ */
 export function voicesOf(body: unknown): Voice[] {
-	const list = (body as { data?: { audio_list?: unknown } } | undefined)?.data?.audio_list;
-	return Array.isArray(list) ? (list as Voice[]) : [];
+	const data = isObject(body) ? body.data : undefined;
+	const list = isObject(data) ? data.audio_list : data;
+	if (!Array.isArray(list)) return [];
+	return list.filter(isObject).map((voice) => ({
+		...voice,
+		name: String(voice.name ?? ''),
+		language: String(voice.language ?? ''),
+		labels: labelsOf(voice.labels),
+		voice_engine_id: String(voice.voice_engine_id ?? ''),
+		audio_id: String(voice.audio_id ?? ''),
+	}));
 }
 
 /*

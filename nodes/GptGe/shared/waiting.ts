@@ -120,6 +120,7 @@ async function pollUntilFinal(
 		try {
 			const response = await apiGet(context, taskPath(taskId), {
 				priority: 'background',
+				endpoint: 'task',
 				deadline,
 			});
 			latest = summarizeTask(taskId, (response.body as IDataObject).data);

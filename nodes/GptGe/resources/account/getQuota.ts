@@ -5,13 +5,12 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import type { AnswerCheck } from '../../shared/apiResponse';
 import { apiOptionsField } from '../../shared/descriptions';
 import { SUBSCRIPTION_PATH, USAGE_PATH } from '../../shared/endpoints';
 import { apiGet } from '../../shared/api/direct';
 import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor } from '../../shared/api/routed';
-import { isObject, isoTime } from '../../shared/values';
+import { isoTime } from '../../shared/values';
 
 const showOnlyForGetQuota = {
 	resource: ['account'],
@@ -27,14 +26,6 @@ const numberOf = (value: unknown): number | undefined => {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
 };
-
-/** Answers of the billing endpoints carry no `code`: a success is the field they exist for. */
-function hasNumber(field: string): AnswerCheck {
-	return (body) =>
-		isObject(body) && numberOf(body[field]) !== undefined
-			? undefined
-			: `no "${field}" in its answer (is Base URL the API's address, not the web site's?)`;
-}
 
 /** Dollars to the micro-dollar: no float noise such as 6.959646000000001. */
 const usd = (dollars: number) => Math.round(dollars * 1e6) / 1e6;
@@ -61,7 +52,7 @@ async function toQuotaItem(
 	if (reportedUsed === undefined || (reportedLeft === undefined && !unlimited)) {
 		const answer = await apiGet(context, USAGE_PATH, {
 			priority: 'normal',
-			isSuccess: hasNumber('total_usage'),
+			endpoint: 'usage',
 		});
 		usage = answer.body as IDataObject;
 	}
@@ -84,6 +75,6 @@ async function toQuotaItem(
 }
 
 export const accountGetQuotaRouting = routedThroughDoor(
-	{ createsTask: false, isSuccess: hasNumber('hard_limit_usd') },
+	{ createsTask: false, endpoint: 'subscription' },
 	{ request: { method: 'GET', url: SUBSCRIPTION_PATH }, postReceive: [toQuotaItem] },
 );

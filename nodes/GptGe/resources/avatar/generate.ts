@@ -190,6 +190,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 export const avatarGenerateRouting = routedThroughDoor(
 	{
 		createsTask: true,
+		endpoint: 'create',
 		identify: resumeExistingTask,
 		checkInput: inputCheck(checkGenerateInput, avatarGenerateDescription, generateSentValues),
 		prepare: prepareGenerate,

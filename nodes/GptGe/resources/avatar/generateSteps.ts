@@ -6,7 +6,7 @@ import {
 	type IN8nHttpFullResponse,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { taskIdOf } from '../../shared/apiResponse';
+import { readAnswer } from '../../shared/api/answers';
 import type { ItemState } from '../../shared/api/items';
 import type { RoutedRequest } from '../../shared/api/routed';
 import {
@@ -131,7 +131,9 @@ export async function toTaskItem(
 		const summary = summarizeTask(state.taskId as string, (response.body as IDataObject).data);
 		return [{ json: { ...summary, resumed: true }, pairedItem }];
 	}
-	const taskId = taskIdOf(response.body);
+	// checkApiAnswer let it through: a task, flagged when its code was one the node does not know.
+	const reading = readAnswer('create', response.statusCode, response.body);
+	const taskId = reading.ok ? reading.taskId : undefined;
 	if (!taskId) {
 		throw new NodeApiError(context.getNode(), { body: JSON.stringify(response.body) }, {
 			message: 'GPT.GE reported success but returned no task ID',
@@ -139,6 +141,7 @@ export async function toTaskItem(
 			itemIndex: state.itemIndex,
 		});
 	}
+	const warning = reading.ok && reading.warning ? { warning: reading.warning } : {};
 	// Paid for from here on: the run's errors list it even if this item fails later.
 	Object.assign(state, { taskId, created: true });
 	const uploaded = Object.keys(state.uploads).length ? { uploaded: { ...state.uploads } } : {};
@@ -150,6 +153,7 @@ export async function toTaskItem(
 				voiceSource: context.getNodeParameter('voiceSource') as string,
 				noWatermark: context.getNodeParameter('noWatermark') as boolean,
 				resumed: false,
+				...warning,
 				// The URLs of the files uploaded from binary data for this video, by input.
 				...uploaded,
 			},

@@ -63,6 +63,7 @@ async function toTaskSummaryItem(
 export const avatarGetTaskRouting = routedThroughDoor(
 	{
 		createsTask: false,
+		endpoint: 'task',
 		identify: readTaskId,
 		checkInput: inputCheck((input) => checkNotEmpty(input, 'taskId'), avatarGetTaskDescription, (_request, state) => ({
 			taskId: state.taskId,

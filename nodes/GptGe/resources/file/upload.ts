@@ -11,7 +11,7 @@ import { checkBinaryFile } from '../../shared/checks';
 import { apiOptionsField, binaryFieldName, maxUploadSizeOption } from '../../shared/descriptions';
 import { binaryFileOf, maxUploadBytes, type BinaryFile } from '../../shared/files/binary';
 import { UPLOAD_PATH } from '../../shared/endpoints';
-import { isFileAnswer, uploadRequestOf, uploadedFileOf } from '../../shared/files/upload';
+import { uploadRequestOf, uploadedFileOf } from '../../shared/files/upload';
 import { inputCheck, type InputCheck } from '../../shared/validation';
 
 const showOnlyForUpload = {
@@ -70,6 +70,6 @@ async function toFileItem(
 // Sent by the request layer (shared/api/): paced, and sent again after a passing failure, since
 // an upload is not a paid task.
 export const fileUploadRouting = routedThroughDoor(
-	{ createsTask: false, checkInput: inputCheck(checkUploadInput, fileUploadDescription), isSuccess: isFileAnswer },
+	{ createsTask: false, checkInput: inputCheck(checkUploadInput, fileUploadDescription), endpoint: 'file' },
 	{ request: { method: 'POST', url: UPLOAD_PATH }, preSend: [attachBinaryFile], postReceive: [toFileItem] },
 );

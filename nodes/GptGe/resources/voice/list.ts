@@ -1,5 +1,6 @@
 import type {
 	IExecuteSingleFunctions,
+	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	INodeProperties,
@@ -10,6 +11,9 @@ import { isToolMode } from '../../shared/api/toolMode';
 import { apiOptionsField } from '../../shared/descriptions';
 import { VOICES_PATH } from '../../shared/endpoints';
 import { DEFAULT_LANGUAGE, languageOptions, voiceIdsOf, voicesOf } from '../../shared/voices';
+
+/** The All Languages choice: no `language` is sent, and GPT.GE lists every voice (its own default). */
+const ALL_LANGUAGES = '';
 
 const showOnlyForVoiceList = {
 	resource: ['voice'],
@@ -22,8 +26,8 @@ export const voiceListDescription: INodeProperties[] = [
 		name: 'language',
 		type: 'options',
 		default: DEFAULT_LANGUAGE,
-		description: 'List the voices that speak this language',
-		options: languageOptions,
+		description: 'List the voices that speak this language, or every voice',
+		options: [...languageOptions, { name: 'All Languages', value: ALL_LANGUAGES }],
 		displayOptions: { show: showOnlyForVoiceList },
 		routing: { send: { type: 'query', property: 'language' } },
 	},
@@ -49,7 +53,13 @@ async function toVoiceItems(
 	}));
 }
 
+/** preSend: All Languages sends no `language` at all. */
+async function withoutAllLanguages(this: IExecuteSingleFunctions, request: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	if (request.qs?.language === ALL_LANGUAGES) delete request.qs.language;
+	return request;
+}
+
 export const voiceListRouting = routedThroughDoor(
-	{ createsTask: false },
-	{ request: { method: 'GET', url: VOICES_PATH }, postReceive: [toVoiceItems] },
+	{ createsTask: false, endpoint: 'voices' },
+	{ request: { method: 'GET', url: VOICES_PATH }, preSend: [withoutAllLanguages], postReceive: [toVoiceItems] },
 );

@@ -28,6 +28,8 @@ export interface Account {
 	pacer: Pacer;
 	/** What a request waits for before it is sent: the node's own cap if it has one, else the pacer. */
 	gate: Pacer;
+	/** What no message, error or item may show (secrets.ts masks it): the token. */
+	secrets: string[];
 }
 
 /** The credential's fields (Rate Limit is optional: credentials saved before it lack it). */
@@ -52,6 +54,15 @@ const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? v
 // One account per run: the credential is read once, not per request.
 const accountOfRun = perRun<{ account?: Promise<Account> }>(() => ({}));
 
+/** The secrets to mask in what the context shows: none when its credential cannot be read. */
+export async function secretsOf(context: AnyContext): Promise<string[]> {
+	try {
+		return (await accountOf(context)).secrets;
+	} catch {
+		return [];
+	}
+}
+
 export async function accountOf(context: AnyContext): Promise<Account> {
 	const state = 'getExecuteData' in context ? accountOfRun(context) : undefined;
 	if (!state) return await readAccount(context);
@@ -73,6 +84,7 @@ async function readAccount(context: AnyContext): Promise<Account> {
 		timeoutMs: numberParameter(context, 'requestOptions.timeout') ?? API_TIMEOUT_MS,
 		pacer,
 		gate: nodeCap === undefined ? pacer : capFor(pacer, key, nodeCap),
+		secrets: [String(apiToken ?? '').trim()].filter(Boolean),
 	};
 }
 

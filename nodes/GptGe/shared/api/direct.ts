@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { apiErrorOf, type AnswerCheck } from '../apiResponse';
+import { checkedAnswer } from './answerError';
+import type { Endpoint } from './answers';
 import { accountOf, CREDENTIAL_TYPE, requestOptionsFor, type AnyContext } from './account';
 import { attemptUntilSettled, itemOf, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer } from './attempts';
 import type { CallPolicy } from './policy';
@@ -14,19 +15,19 @@ export interface DirectCall extends Omit<CallPolicy, 'createsTask' | 'download'>
 	qs?: IDataObject;
 	body?: unknown;
 	headers?: IDataObject;
-	/** What a successful answer looks like, if not `code: "success"`. */
-	isSuccess?: AnswerCheck;
+	/** The endpoint its answer comes from (answers.ts reads it). */
+	endpoint: Endpoint;
 }
 
 /**
- * Resolves with an answer that `isSuccess` accepts, or rejects with the API's error once the
+ * Resolves with an answer that reads as a success for its endpoint, or rejects with the API's error once the
  * policy gives up.
  */
 export async function apiCall(
 	context: AnyContext,
 	method: 'GET' | 'POST',
 	path: string,
-	{ qs, body, headers, isSuccess, ...policy }: DirectCall,
+	{ qs, body, headers, endpoint, ...policy }: DirectCall,
 ): Promise<IN8nHttpFullResponse> {
 	const account = await accountOf(context);
 	return await attemptUntilSettled<IN8nHttpFullResponse>(context, account, { ...policy, createsTask: false }, async (attempt) => {
@@ -50,7 +51,7 @@ export async function apiCall(
 			return { failed: outcomeOfNoAnswer(error), error: error as Error };
 		}
 		if (attempt.ticket) noteAnswer(attempt.ticket, response);
-		const error = apiErrorOf(context.getNode(), response, itemOf(context).itemIndex, isSuccess);
+		const { error } = checkedAnswer(context.getNode(), response, endpoint, account.secrets, itemOf(context).itemIndex);
 		return error ? { failed: outcomeOfAnswer(response), error } : { value: response };
 	});
 }

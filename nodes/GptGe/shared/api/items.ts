@@ -15,6 +15,8 @@ export interface ItemState {
 	resumed: boolean;
 	/** Whether the item created its task in this run (paid for). */
 	created: boolean;
+	/** GPT.GE answered the create with an error that carried this task ID: the video may exist. */
+	uncertain?: boolean;
 	/** The URLs of the files it uploaded, by input (avatar, audio). */
 	uploads: Record<string, string>;
 	/** What waiting last learnt of its task. */

@@ -22,8 +22,10 @@ function describeUploads(states: ItemState[]): string | undefined {
 function describeTasks(states: ItemState[]): string {
 	const created = states.filter((state) => state.created);
 	if (!created.length) return 'No task was created in this run, so nothing was paid for.';
-	const lines = created.map(({ itemIndex, taskId, status, videoUrl }) => {
-		const details = [status, videoUrl].filter(Boolean).join(', ');
+	const lines = created.map(({ itemIndex, taskId, status, videoUrl, uncertain }) => {
+		const details = [uncertain ? 'GPT.GE answered with an error, the video may exist' : status, videoUrl]
+			.filter(Boolean)
+			.join(', ');
 		return `${itemName(itemIndex)} → ${taskId}${details ? ` (${details})` : ''}`;
 	});
 	return (

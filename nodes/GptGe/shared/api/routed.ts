@@ -11,8 +11,10 @@ import {
 	type PostReceiveAction,
 	type PreSendAction,
 } from 'n8n-workflow';
-import { apiErrorOf, type AnswerCheck } from '../apiResponse';
-import { accountOf, requestOptionsFor } from './account';
+import { maskDeep, maskError } from '../secrets';
+import { checkedAnswer } from './answerError';
+import type { Endpoint } from './answers';
+import { accountOf, requestOptionsFor, secretsOf } from './account';
 import { attemptUntilSettled, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer, type Ticket } from './attempts';
 import { itemStateOf, taskOfItem, type ItemState } from './items';
 import { withLedger } from './ledger';
@@ -53,8 +55,8 @@ export type ItemStep = (
 /** What an operation's request is, for the request layer. */
 export interface RoutedCall {
 	createsTask: boolean;
-	/** What a successful answer looks like, if not `code: "success"` (the billing endpoints). */
-	isSuccess?: AnswerCheck;
+	/** The endpoint its answer comes from (answers.ts reads it); an item resuming a task reads a task. */
+	endpoint: Endpoint;
 	/** Notes what the item is about (the task it reads or goes on with) before its input is checked. */
 	identify?: (context: IExecuteSingleFunctions, state: ItemState) => void;
 	checkInput?: RequestCheck;
@@ -74,15 +76,22 @@ interface InFlight {
 
 const inFlight = new WeakMap<ItemState, InFlight>();
 
-/** First postReceive step of every operation: reports the answer, then throws if it is a failure. */
-function answerCheckStep(isSuccess?: AnswerCheck): PostReceiveAction {
+/**
+ * First postReceive step of every operation: reports the answer, then throws if it is a failure.
+ * A failed create's task ID stays with the item: its error and the run's ledger name it.
+ */
+function answerCheckStep(call: RoutedCall): PostReceiveAction {
 	return async function checkApiAnswer(
 		this: IExecuteSingleFunctions,
 		items: INodeExecutionData[],
 		response: IN8nHttpFullResponse,
 	): Promise<INodeExecutionData[]> {
-		const error = apiErrorOf(this.getNode(), response, this.getItemIndex(), isSuccess);
-		const sent = inFlight.get(itemStateOf(this));
+		const state = itemStateOf(this);
+		const endpoint = state.resumed ? 'task' : call.endpoint;
+		const { secrets } = await accountOf(this);
+		const { reading, error } = checkedAnswer(this.getNode(), response, endpoint, secrets, this.getItemIndex());
+		if (!reading.ok && reading.taskId) Object.assign(state, { taskId: reading.taskId, created: true, uncertain: true });
+		const sent = inFlight.get(state);
 		if (sent) {
 			Object.assign(sent, { response, error });
 			if (sent.ticket) noteAnswer(sent.ticket, response);
@@ -90,6 +99,13 @@ function answerCheckStep(isSuccess?: AnswerCheck): PostReceiveAction {
 		if (error) throw error;
 		return items;
 	};
+}
+
+/** Last postReceive step of every operation: the items show no token. */
+async function maskItems(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const { secrets } = await accountOf(this);
+	for (const item of items) maskDeep(item.json, secrets);
+	return items;
 }
 
 /** An operation's step as n8n calls a postReceive function, with its item's state. */
@@ -111,7 +127,7 @@ export function routedThroughDoor(
 		request: routing.request,
 		send: { paginate: true, ...(routing.preSend ? { preSend: routing.preSend } : {}) },
 		operations: { pagination: sendRouted(call) },
-		output: { postReceive: [answerCheckStep(call.isSuccess), ...routing.postReceive.map(withItemState)] },
+		output: { postReceive: [answerCheckStep(call), ...routing.postReceive.map(withItemState), maskItems] },
 	};
 }
 
@@ -182,10 +198,11 @@ function sendRouted(call: RoutedCall) {
 				}
 			});
 		} catch (error) {
-			const nodeError = asNodeError(this, error);
-			if (isToolMode(this)) return [toolErrorItem(nodeError, state)];
-			if (this.continueOnFail()) return [errorItem(nodeError, state)];
-			throw withLedger(this, nodeError);
+			const secrets = await secretsOf(this);
+			const nodeError = maskError(asNodeError(this, error), secrets);
+			if (isToolMode(this)) return [maskDeep(toolErrorItem(nodeError, state), secrets)];
+			if (this.continueOnFail()) return [maskDeep(errorItem(nodeError, state), secrets)];
+			throw maskError(withLedger(this, nodeError), secrets);
 		} finally {
 			inFlight.delete(state);
 		}

@@ -1,5 +1,4 @@
 import { NodeApiError, type IDataObject, type IExecuteSingleFunctions, type JsonObject } from 'n8n-workflow';
-import type { AnswerCheck } from '../apiResponse';
 import { apiCall } from '../api/direct';
 import { UPLOAD_PATH } from '../endpoints';
 import { isObject } from '../values';
@@ -10,12 +9,6 @@ import { MultipartBody } from './multipart';
  * Uploads to GPT.GE (POST /v1/files): GPT.GE takes a photo or a recording only as a URL, and the
  * upload answers with one on its CDN.
  */
-
-/** An upload's answer is a file object (it has no `code`, unlike the task endpoints). */
-export const isFileAnswer: AnswerCheck = (body) =>
-	isObject(body) && (typeof body.id === 'string' || body.object === 'file')
-		? undefined
-		: 'no file object in its answer';
 
 /** What an uploaded file is, for the output item. */
 export interface UploadedFile extends IDataObject {
@@ -68,7 +61,7 @@ export async function uploadFile(
 	const response = await apiCall(context, 'POST', UPLOAD_PATH, {
 		priority: 'normal',
 		...uploadRequestOf(file, fields),
-		isSuccess: isFileAnswer,
+		endpoint: 'file',
 	});
 	return uploadedFileOf(context, response.body, file);
 }
