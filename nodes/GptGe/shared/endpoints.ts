@@ -25,7 +25,7 @@ export const USAGE_PATH = '/v1/dashboard/billing/usage';
  * (https://api.gpt.ge/v1). The paths above are relative to the bare host, so it is dropped. The
  * credential test's request uses the same pattern, in an expression.
  */
-export const VERSION_SUFFIX = /(?<=^[a-z][a-z0-9+.-]*:\/\/[^\/]+.*)\/v1$/i;
+export const VERSION_SUFFIX = /(?<=^[a-z][a-z0-9+.-]*:\/\/[^/]+.*)\/v1$/i;
 
 /** The address the paths above go after, from the credential's Base URL; whether a /v1 was dropped. */
 export function apiRootOf(baseUrl: unknown): { root: string; strippedV1: boolean } {
