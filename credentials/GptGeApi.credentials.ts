@@ -7,7 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import { hintFor } from '../nodes/GptGe/shared/apiResponse';
-import { SUBSCRIPTION_PATH as TEST_PATH } from '../nodes/GptGe/shared/endpoints';
+import { SUBSCRIPTION_PATH as TEST_PATH, VERSION_SUFFIX } from '../nodes/GptGe/shared/endpoints';
 
 export class GptGeApi implements ICredentialType {
 	name = 'gptGeApi';
@@ -37,6 +37,8 @@ export class GptGeApi implements ICredentialType {
 			placeholder: 'https://api.gpt.ge',
 			description:
 				"The API's address, not the web site's: https://api.gpt.ge for GPT.GE itself. Change it only if your provider (a reseller) serves the same API on another host.",
+			// Said where it is typed: the test's messages are fixed texts and cannot quote the address.
+			hint: 'A trailing /v1 (as in OpenAI-compatible clients) is fine: https://api.gpt.ge/v1 is read as https://api.gpt.ge',
 		},
 		{
 			displayName: 'Rate Limit (Requests per Second)',
@@ -66,7 +68,8 @@ export class GptGeApi implements ICredentialType {
 	// which n8n's community-package scanner refuses. So the answers are told apart by status.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			// apiRootOf (endpoints.ts) as an expression: spaces, trailing slashes and a trailing /v1 go.
+			baseURL: `={{$credentials.baseUrl.trim().replace(/\\/+$/, "").replace(${VERSION_SUFFIX}, "").replace(/\\/+$/, "")}}`,
 			url: TEST_PATH,
 			method: 'GET',
 			// n8n's credential tester sends this one, not the node: the token stays on the Base
@@ -83,7 +86,7 @@ export class GptGeApi implements ICredentialType {
 			failsWith(401, `GPT.GE refused the token (HTTP 401). ${hintFor(401)}`),
 			failsWith(402, `GPT.GE refused the test (HTTP 402). ${hintFor(402)}`),
 			failsWith(403, `GPT.GE refused the token (HTTP 403). ${hintFor(403)}`),
-			failsWith(404, `There is no GPT.GE API at this Base URL (HTTP 404 for ${TEST_PATH}). ${USE_API_ADDRESS}`),
+			failsWith(404, `There is no GPT.GE API at this Base URL (HTTP 404 for Base URL + ${TEST_PATH}). ${USE_API_ADDRESS}`),
 			{
 				// The web site (or anything else that is not the API) answers without the quota.
 				type: 'responseSuccessBody',
@@ -97,8 +100,9 @@ export class GptGeApi implements ICredentialType {
 	};
 }
 
+// n8n's tester returns a rule's message as written (no expression): it can name the path, not the address.
 const USE_API_ADDRESS =
-	"Set Base URL to the API's address without a path: https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
+	"Set Base URL to the API's address without a path (a trailing /v1 is fine): https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
 const REDIRECTED = `The Base URL redirected the test to another address, and the token was not sent there. ${USE_API_ADDRESS}`;
 
 function failsWith(status: number, message: string): IAuthenticateRuleResponseCode {

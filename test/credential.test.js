@@ -56,7 +56,7 @@ describe('GPT.GE API credential', () => {
 	const REFUSED_401 =
 		"GPT.GE refused the token (HTTP 401). GPT.GE did not accept the API token. Check the API Token in the GPT.GE API credential (copy it again from your GPT.GE account). If the token comes from a reseller, set Base URL to that reseller's API address.";
 	const USE_API_ADDRESS =
-		"Set Base URL to the API's address without a path: https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
+		"Set Base URL to the API's address without a path (a trailing /v1 is fine): https://api.gpt.ge for GPT.GE itself, or your reseller's API address.";
 
 	test('the test is one read-only GET of the billing subscription, with the token, and passes', async () => {
 		const requests = interceptSubscription('https://api.gpt.ge');
@@ -114,7 +114,7 @@ describe('GPT.GE API credential', () => {
 			402,
 			"GPT.GE refused the test (HTTP 402). The GPT.GE account behind this token is out of credit: top it up, or raise the token's quota, then run again.",
 		],
-		[404, `There is no GPT.GE API at this Base URL (HTTP 404 for /v1/dashboard/billing/subscription). ${USE_API_ADDRESS}`],
+		[404, `There is no GPT.GE API at this Base URL (HTTP 404 for Base URL + /v1/dashboard/billing/subscription). ${USE_API_ADDRESS}`],
 	])('HTTP %s fails the test saying what to do', async (status, message) => {
 		interceptSubscription('https://api.gpt.ge', [status, { error: { message: 'whatever the gateway says' } }]);
 

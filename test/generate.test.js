@@ -413,9 +413,10 @@ describe('Avatar → Generate: input is checked before anything is sent', () => 
 	};
 	const cases = [
 		['audioUrl', { avatarUrl: '' }, 'Avatar URL', 'The value is empty.'],
-		['audioUrl', { avatarUrl: 'ftp://cdn.example.com/a.jpg' }, 'Avatar URL', '"ftp://cdn.example.com/a.jpg" is not an http(s) URL.'],
+		['audioUrl', { avatarUrl: 'ftp://cdn.example.com/a.jpg' }, 'Avatar URL', '"ftp://cdn.example.com/a.jpg" starts with ftp:, not http(s).'],
 		['audioUrl', { avatarUrl: 'presenter.jpg' }, 'Avatar URL', '"presenter.jpg" is not an http(s) URL.'],
-		['audioUrl', { audioUrl: 'file:///tmp/speech.mp3' }, 'Audio URL', '"file:///tmp/speech.mp3" is not an http(s) URL.'],
+		['audioUrl', { audioUrl: 'file:///tmp/speech.mp3' }, 'Audio URL', '"file:///tmp/speech.mp3" starts with file:, not http(s).'],
+		['audioUrl', { audioUrl: 'https://' }, 'Audio URL', '"https://" has no host.'],
 		['audioUrl', { audioUrl: '   ' }, 'Audio URL', 'The value is empty.'],
 		['createVoice', { sampleAudioUrl: 'sample.mp3' }, 'Voice Sample URL', '"sample.mp3" is not an http(s) URL.'],
 		['createVoice', { text: '  ' }, 'Text', 'The value is empty.'],

@@ -1,21 +1,14 @@
 import { isVoiceIds, languageCodes, languageNameOf } from './voices';
 import { readableSize } from './files/binary';
+import { directUrlOf } from './urls';
 import type { InputProblem, ItemInput } from './validation';
 
 /* The checks the GPT.GE endpoints need, on one item's input (validation.ts). Each returns a problem or undefined. */
 
+/** A URL GPT.GE can download the file from, once trimmed, encoded and turned from a share page into its file (urls.ts). */
 export function checkHttpUrl(input: ItemInput, parameter: string): InputProblem | undefined {
-	const value = input.value(parameter);
-	if (typeof value !== 'string' || value.trim() === '') {
-		return { parameter, reason: 'The value is empty.' };
-	}
-	if (!/^https?:\/\/[^\s/]+\S*$/i.test(value)) {
-		return {
-			parameter,
-			reason: `"${value}" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://.`,
-		};
-	}
-	return undefined;
+	const direct = directUrlOf(input.value(parameter));
+	return 'problem' in direct ? { parameter, reason: direct.problem } : undefined;
 }
 
 export function checkNotEmpty(input: ItemInput, parameter: string): InputProblem | undefined {

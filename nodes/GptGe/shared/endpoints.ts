@@ -19,3 +19,17 @@ export const SUBSCRIPTION_PATH = '/v1/dashboard/billing/subscription';
 
 /** GET: the token's usage, in cents. */
 export const USAGE_PATH = '/v1/dashboard/billing/usage';
+
+/**
+ * A trailing /v1 on a Base URL, after the host: what OpenAI-compatible clients are set up with
+ * (https://api.gpt.ge/v1). The paths above are relative to the bare host, so it is dropped. The
+ * credential test's request uses the same pattern, in an expression.
+ */
+export const VERSION_SUFFIX = /(?<=^[a-z][a-z0-9+.-]*:\/\/[^/]+.*)\/v1$/i;
+
+/** The address the paths above go after, from the credential's Base URL; whether a /v1 was dropped. */
+export function apiRootOf(baseUrl: unknown): { root: string; strippedV1: boolean } {
+	const trimmed = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+	const root = trimmed.replace(VERSION_SUFFIX, '').replace(/\/+$/, '');
+	return { root, strippedV1: root !== trimmed };
+}

@@ -43,7 +43,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/presenter.jpg',
 		description:
-			'Public URL of a photo or video of the person who will speak. A photo must show a face clearly.',
+			'Public URL of a photo or video of the person who will speak. A photo must show a face clearly. A Google Drive or Dropbox share link is sent as its download link.',
 		displayOptions: { show: showForAvatarInput('url') },
 		routing: sentTo(BODY_PATHS.audioUrl.avatarUrl),
 	},
@@ -82,7 +82,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. https://example.com/speech.mp3',
-		description: 'Public URL of the audio track the avatar lip-syncs to',
+		description: 'Public URL of the audio track the avatar lip-syncs to. A Google Drive or Dropbox share link is sent as its download link.',
 		displayOptions: showForVoiceSource('audioUrl', 'url'),
 		routing: sentTo(BODY_PATHS.audioUrl.audioUrl),
 	},
@@ -97,7 +97,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/voice-sample.mp3',
 		description:
-			'Public URL of a recording of the voice to clone',
+			'Public URL of a recording of the voice to clone. A Google Drive or Dropbox share link is sent as its download link.',
 		displayOptions: showForVoiceSource('createVoice', 'url'),
 		routing: sentTo(BODY_PATHS.createVoice.sampleAudioUrl),
 	},

@@ -23,7 +23,8 @@ import { uploadFile } from '../../shared/files/upload';
 import { taskPath } from '../../shared/endpoints';
 import { summarizeTask } from '../../shared/task';
 import type { InputCheck, InputProblem, ItemInput } from '../../shared/validation';
-import { setValueAt } from '../../shared/values';
+import { directUrlOf } from '../../shared/urls';
+import { setValueAt, valueAt } from '../../shared/values';
 import { languageCodes } from '../../shared/voices';
 import { fileInputsFor, type FileInput, type VoiceSource } from './generateBody';
 
@@ -74,6 +75,12 @@ export const checkGenerateInput: InputCheck = async (input, _request, state) => 
 	}
 };
 
+/** The URL a URL field's value is sent as (the input check has refused those without one). */
+function sentUrlOf(value: unknown): string {
+	const direct = directUrlOf(value);
+	return 'url' in direct ? direct.url : String(value);
+}
+
 /** Uploads one file from the item's binary data; its URL goes where the body wants it. */
 async function uploadFileInput(context: IExecuteSingleFunctions, state: ItemState, fileInput: FileInput, body: IDataObject) {
 	const field = String(context.getNodeParameter(fileInput.binaryField)).trim();
@@ -112,6 +119,8 @@ export async function prepareGenerate(
 	const body = (request.body ?? {}) as IDataObject;
 	for (const fileInput of fileInputsFor(context.getNodeParameter('voiceSource') as VoiceSource)) {
 		if (context.getNodeParameter(fileInput.choice) === 'binary') await uploadFileInput(context, state, fileInput, body);
+		// The URL as pasted (spaces, an unencoded path, a share page) becomes the one the check accepted.
+		else setValueAt(body, fileInput.bodyPath, sentUrlOf(valueAt(body, fileInput.bodyPath)));
 	}
 	return { ...request, body };
 }
@@ -149,7 +158,7 @@ export async function toTaskItem(
 		{
 			json: {
 				taskId,
-				avatarUrl: state.uploads.avatar ?? (context.getNodeParameter('avatarUrl') as string),
+				avatarUrl: state.uploads.avatar ?? sentUrlOf(context.getNodeParameter('avatarUrl')),
 				voiceSource: context.getNodeParameter('voiceSource') as string,
 				noWatermark: context.getNodeParameter('noWatermark') as boolean,
 				resumed: false,

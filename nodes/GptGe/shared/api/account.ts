@@ -4,6 +4,7 @@ import {
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 } from 'n8n-workflow';
+import { apiRootOf } from '../endpoints';
 import { perRun } from '../run';
 import { capFor, capKey, pacerFor, type Pacer } from './pacer';
 
@@ -72,7 +73,8 @@ export async function accountOf(context: AnyContext): Promise<Account> {
 
 async function readAccount(context: AnyContext): Promise<Account> {
 	const { baseUrl, apiToken, rateLimit } = await context.getCredentials<Credential>(CREDENTIAL_TYPE);
-	const trimmed = String(baseUrl ?? '').trim().replace(/\/+$/, '');
+	// Spaces, a trailing slash and a trailing /v1 (as OpenAI-compatible clients take it) are dropped.
+	const trimmed = apiRootOf(baseUrl).root;
 	const origin = originOfBaseUrl(context, trimmed);
 	const pacer = pacerFor(trimmed, apiToken, positive(rateLimit));
 	const nodeCap = numberParameter(context, 'options.maxRequestsPerSecond');
