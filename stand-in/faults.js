@@ -2,11 +2,12 @@
 // Every fault the stand-in can play, in one table: what a bulk run meets behind the
 // OpenAI-style gateway GPT.GE runs on, and what a test asks for with setFault().
 // A new fault is one entry in FAULTS (its settings and environment variables come with it);
-// a new kind of setFault() answer is one entry in FAULT_ANSWERS.
+// a new kind of setFault() answer is one entry in FAULT_ANSWERS (set-fault.js).
 
 const crypto = require('node:crypto');
 const { aBoolean, aFunction, redirectStatus, splitList, toFlag, toNumber, wholeNumber } = require('./checks');
-const { gatewayError, sendFault, sendInvalid, sendJson, sendRedirect } = require('./http');
+const { ECHO, gatewayError, sendInvalid, sendJson, sendRedirect } = require('./http');
+const { FAULT_ANSWERS, clearFaults, seededRandom, setFault, takeFault } = require('./set-fault');
 
 const WINDOW_MS = 1000;
 
@@ -32,12 +33,38 @@ const defaultRejectWhen = (body) =>
  */
 const FAULTS = [
 	{
+		// Gateways that repeat the request's Authorization header in their error messages: every
+		// error answer (any status of 400 or more, sendJson) then carries ` (Authorization: <header>)`
+		// at the end of its message. First, so even the rate limit's 429 does it.
+		name: 'the Authorization header echoed in error answers',
+		settings: { echoAuthorization: [false, (value) => aBoolean(value, 'echoAuthorization')] },
+		env: [['STAND_IN_ECHO_AUTHORIZATION', 'echoAuthorization', toFlag]],
+		stage: 'gateway',
+		answer(state, { req, res }) {
+			if (state.settings.echoAuthorization && req.headers.authorization !== undefined) {
+				res[ECHO] = req.headers.authorization;
+			}
+			return undefined;
+		},
+	},
+	{
 		name: 'a row rejected for good',
 		settings: { rejectWhen: [defaultRejectWhen, (value) => aFunction(value, 'rejectWhen')] },
 		stage: 'create',
 		answer(state, { res, body }) {
 			const problem = state.settings.rejectWhen(body);
 			return problem ? sendInvalid(res, problem) : undefined;
+		},
+	},
+	{
+		// With echoAuthorization on, every create that passed the checks is refused with 400
+		// {"error":{"message":"invalid request (Authorization: Bearer …)","type":"invalid_request_error"}}
+		// (the echo is sendJson's): no task, nothing billed.
+		name: 'creates refused, echoing the Authorization header',
+		stage: 'create',
+		answer(state, { res }) {
+			if (!state.settings.echoAuthorization) return undefined;
+			return sendJson(res, 400, { error: { message: 'invalid request', type: 'invalid_request_error' } });
 		},
 	},
 	{
@@ -150,6 +177,11 @@ const FAULTS = [
 			if (state.settings.randomSeed === undefined) state.settings.randomSeed = crypto.randomInt(0, 2 ** 32);
 			// Setting a seed (even the same one) restarts its sequence, so a run can be replayed.
 			if (!state.random || changed.randomSeed !== undefined) state.random = seededRandom(state.settings.randomSeed);
+			// The 'mixed' dialect's draws (dialects.js) come from a generator of their own, so turning
+			// the mix on does not change which task queries fail. Setting the dialect restarts it too.
+			if (!state.dialectRandom || changed.randomSeed !== undefined || changed.dialect !== undefined) {
+				state.dialectRandom = seededRandom((state.settings.randomSeed ^ 0x5bd1e995) >>> 0);
+			}
 		},
 		stage: 'task query',
 		answer(state, { res }) {
@@ -172,34 +204,6 @@ const FAULTS = [
 	},
 ];
 
-// What a fault set with setFault() answers, after its delayMs: the first of these fields it has
-// decides. `given(fault)` says whether a fault with these fields does something (by default: the
-// field is there); `check(fault)` throws on a bad value. Name a new field in FAULT_NEEDS too, the
-// message of a fault that does nothing. (`status` is checked by setFault: malformed uses it too.)
-const FAULT_ANSWERS = [
-	{ field: 'stall', given: (fault) => fault.stall === true, answer: () => 'stalled' },
-	{
-		field: 'redirect',
-		check(fault) {
-			if (fault.redirect !== undefined) redirectStatus(fault.redirect, 'fault.redirect');
-			if (fault.location !== undefined && typeof fault.location !== 'string') {
-				throw new TypeError('fault.location must be a URL string');
-			}
-		},
-		answer: (state, { req, res }, fault) =>
-			sendRedirect(res, fault.redirect, fault.location || state.cdnUrl + req.url),
-	},
-	{
-		field: 'malformed',
-		answer(state, { res }, fault) {
-			res.writeHead(fault.status || 200, { 'content-type': 'application/json' });
-			res.end('{"code":"success", broken');
-		},
-	},
-	{ field: 'status', answer: (state, { res }, fault) => sendFault(res, fault) },
-];
-const FAULT_NEEDS = 'status, delayMs, malformed, stall or redirect';
-
 /**
  * Lets the faults of `stage` act on a request, in order. Returns undefined when none answered,
  * else { outcome }: what to record when no status was sent ('stalled', 'reset', 'aborted').
@@ -216,46 +220,6 @@ async function faultsAt(stage, state, exchange) {
 /** Sets up the faults' parts of the state, at start and after a change of `changed` settings. */
 function prepareFaults(state, changed) {
 	for (const fault of FAULTS) if (fault.prepare) fault.prepare(state, changed);
-}
-
-function setFault(state, fault) {
-	if (!fault || typeof fault !== 'object' || Array.isArray(fault)) {
-		throw new TypeError('a fault must be an object');
-	}
-	const { method, path: pathMatch, status, delayMs, malformed, stall, times = Infinity } = fault;
-	if (pathMatch !== undefined && typeof pathMatch !== 'string' && !(pathMatch instanceof RegExp)) {
-		throw new TypeError('fault.path must be a string prefix or a RegExp');
-	}
-	if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
-		throw new TypeError('fault.status must be an HTTP status code');
-	}
-	for (const { check } of FAULT_ANSWERS) if (check) check(fault);
-	if (!delayMs && !FAULT_ANSWERS.some(({ field, given = () => fault[field] }) => given(fault))) {
-		throw new TypeError(`a fault needs ${FAULT_NEEDS}`);
-	}
-	state.faults.push({
-		...fault,
-		method: method && method.toUpperCase(),
-		malformed: malformed === true,
-		stall: stall === true,
-		remaining: times === null ? Infinity : times,
-	});
-}
-
-function clearFaults(state) {
-	state.faults = [];
-}
-
-function takeFault(state, method, pathname) {
-	const fault = state.faults.find(
-		(candidate) =>
-			candidate.remaining > 0 &&
-			(!candidate.method || candidate.method === method) &&
-			(candidate.path === undefined ||
-				(candidate.path instanceof RegExp ? candidate.path.test(pathname) : pathname.startsWith(candidate.path))),
-	);
-	if (fault) fault.remaining -= 1;
-	return fault;
 }
 
 // 0 when the request may pass (and then it counts in the window), else the Retry-After seconds.
@@ -287,18 +251,6 @@ function sleep(state, ms) {
 		}, ms);
 		state.pendingTimers.add(timer);
 	});
-}
-
-// mulberry32: a tiny PRNG, so a seeded run draws the same faults every time.
-function seededRandom(seed) {
-	let value = seed >>> 0;
-	return () => {
-		value = (value + 0x6d2b79f5) >>> 0;
-		let t = value;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 module.exports = { FAULTS, clearFaults, faultsAt, prepareFaults, setFault };

@@ -8,14 +8,29 @@ function gatewayError(message, type, code = null) {
 	return { error: { message, type, code } };
 }
 
+// Set on an answer (res[ECHO] = the request's Authorization header) by the echoAuthorization
+// fault: sendJson then ends the message of any error answer with ` (Authorization: <header>)`.
+const ECHO = Symbol('Authorization header to echo in error answers');
+
 function sendJson(res, status, body, headers = {}) {
-	const text = JSON.stringify(body);
+	const text = JSON.stringify(status >= 400 && res[ECHO] !== undefined ? withEcho(body, res[ECHO]) : body);
 	res.writeHead(status, {
 		'content-type': 'application/json; charset=utf-8',
 		'content-length': Buffer.byteLength(text),
 		...headers,
 	});
 	res.end(text);
+}
+
+// The body with the header at the end of its message: the gateway's error.message or the
+// API's own message.
+function withEcho(body, authorization) {
+	const echo = (message) => `${message} (Authorization: ${authorization})`;
+	if (body && body.error && typeof body.error.message === 'string') {
+		return { ...body, error: { ...body.error, message: echo(body.error.message) } };
+	}
+	if (body && typeof body.message === 'string') return { ...body, message: echo(body.message) };
+	return body;
 }
 
 // The API's own refusal of a request (as opposed to the gateway's error format).
@@ -67,4 +82,4 @@ function shutDown(server) {
 	});
 }
 
-module.exports = { gatewayError, listen, readBody, sendFault, sendInvalid, sendJson, sendRedirect, shutDown };
+module.exports = { ECHO, gatewayError, listen, readBody, sendFault, sendInvalid, sendJson, sendRedirect, shutDown };

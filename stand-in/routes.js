@@ -10,6 +10,7 @@ const { faultsAt } = require('./faults');
 const { gatewayError, sendInvalid, sendJson } = require('./http');
 const { multipartParts } = require('./multipart');
 const { VOICES, LANGUAGES, validateGeneration } = require('./contract');
+const { formOf, timeIn, voiceIn, workIn } = require('./dialects');
 const { findChatRoute } = require('./chat');
 
 /** The route of a request, with its path parameters; undefined for an unknown one. */
@@ -55,7 +56,14 @@ async function submitTask(state, exchange) {
 	const bodyKey = canonicalJson(body);
 	if (state.createdBodies.has(bodyKey)) state.duplicateCreates += 1;
 	else state.createdBodies.add(bodyKey);
-	return sendJson(res, 200, { code: 'success', message: '', data: taskId });
+	const { createCode } = state.settings;
+	const { code } = answerForm(state);
+	return sendJson(res, 200, { code: createCode === null ? code : createCode, message: '', data: taskId });
+}
+
+// The forms of this success answer in the dialect set (dialects.js); 'mixed' draws them.
+function answerForm(state) {
+	return formOf(state.settings.dialect, state.dialectRandom);
 }
 
 async function queryTask(state, exchange) {
@@ -66,7 +74,8 @@ async function queryTask(state, exchange) {
 	if (!task) {
 		return sendJson(res, 404, { code: 'task_not_exist', message: 'task_not_exist', data: null });
 	}
-	const view = describeTask(state, task);
+	const form = answerForm(state);
+	const view = describeTask(state, task, form);
 	const { taskShape } = state.settings;
 	const useEnvelope = taskShape === 'envelope' || (taskShape === 'alternate' && task.sequence % 2 === 0);
 	const data = useEnvelope
@@ -75,18 +84,19 @@ async function queryTask(state, exchange) {
 				action: 'avatar-generate',
 				status: view.status,
 				fail_reason: view.status === 'FAILURE' ? task.failReason : '',
-				submit_time: unixSeconds(task.submittedAt),
-				start_time: view.startedAt ? unixSeconds(view.startedAt) : 0,
-				finish_time: view.finishedAt ? unixSeconds(view.finishedAt) : 0,
+				submit_time: timeIn(form, task.submittedAt),
+				start_time: timeIn(form, view.startedAt),
+				finish_time: timeIn(form, view.finishedAt),
 				progress: view.progress,
 				data: view.work,
 			}
 		: view.work;
-	return sendJson(res, 200, { code: 'success', message: '', data });
+	return sendJson(res, 200, { code: form.code, message: '', data });
 }
 
-// The task's state is a pure function of the time since it was submitted.
-function describeTask({ settings, cdnUrl }, task) {
+// The task's state is a pure function of the time since it was submitted; its work object is in
+// the answer's form.
+function describeTask({ settings, cdnUrl }, task, form) {
 	const { taskDurationMs } = settings;
 	const elapsed = Date.now() - task.submittedAt;
 	const fraction = taskDurationMs > 0 ? elapsed / taskDurationMs : 1;
@@ -106,7 +116,7 @@ function describeTask({ settings, cdnUrl }, task) {
 	const done = status === 'SUCCESS';
 	const noWatermarkVideo = `${cdnUrl}/videos/${task.id}.mp4`;
 	const watermarkedVideo = `${cdnUrl}/videos/${task.id}-wm.mp4`;
-	const work = {
+	const work = workIn(form, {
 		id: task.id,
 		work_name: `Digital human ${task.sequence + 1}`,
 		work_video_path: done ? (task.body.no_watermark === true ? noWatermarkVideo : watermarkedVideo) : null,
@@ -114,9 +124,9 @@ function describeTask({ settings, cdnUrl }, task) {
 		no_wm_work_video_path: done ? noWatermarkVideo : null,
 		work_webp_path: done ? `${cdnUrl}/images/${task.id}.webp` : null,
 		web_work_status: webWorkStatus,
-		create_time: unixSeconds(task.submittedAt),
+		create_time: timeIn(form, task.submittedAt),
 		user_image_url: task.body.avatar_url,
-	};
+	});
 	return { status, progress, startedAt, finishedAt, work };
 }
 
@@ -141,6 +151,8 @@ function uploadFile(state, { res, bodyBytes, req }) {
 	const filePath = `/file/cdn/${day}/${crypto.randomBytes(15).toString('base64url')}${extension}`;
 	state.files.set(filePath, { id, content: file.content, contentType: file.contentType || 'application/octet-stream' });
 	const purpose = parts.find((part) => part.name === 'purpose' && part.filename === undefined);
+	// The dialect's form decides too: the schema does not require url.
+	const hasUrl = settings.uploadAnswerHasUrl && answerForm(state).uploadUrl;
 	return sendJson(res, 200, {
 		id,
 		object: 'file',
@@ -148,17 +160,21 @@ function uploadFile(state, { res, bodyBytes, req }) {
 		created_at: unixSeconds(Date.now()),
 		filename: file.filename,
 		purpose: purpose ? purpose.content.toString('utf8') : null,
-		...(settings.uploadAnswerHasUrl ? { url: state.cdnUrl + filePath } : {}),
+		...(hasUrl ? { url: state.cdnUrl + filePath } : {}),
 	});
 }
 
+// `language` is optional (the voice list's schema): without it (or empty), every voice.
 function listVoices(state, { res, searchParams }) {
 	const language = searchParams.get('language');
-	if (!LANGUAGES.includes(language)) {
+	if (language && !LANGUAGES.includes(language)) {
 		return sendInvalid(res, `language must be one of ${LANGUAGES.join(', ')}`);
 	}
-	const audioList = VOICES.filter((entry) => entry.language === language);
-	return sendJson(res, 200, { code: 'success', message: '', data: { audio_list: audioList } });
+	const form = answerForm(state);
+	const audioList = VOICES.filter((entry) => !language || entry.language === language).map((entry) =>
+		voiceIn(form, entry),
+	);
+	return sendJson(res, 200, { code: form.code, message: '', data: { audio_list: audioList } });
 }
 
 // The documentation's subscription answer; 'reseller' billingFields add used_usd and balance_usd.

@@ -3,7 +3,8 @@
 // POST /__stand-in/settings), the start-only ones, and the environment variables behind both.
 // The faults bring their own settings and variables (faults.js).
 
-const { aBoolean, aFunction, nonNegative, toNumber, wholeNumber } = require('./checks');
+const { aBoolean, aFunction, isPlainObject, nonNegative, toNumber, wholeNumber } = require('./checks');
+const { checkDialect } = require('./dialects');
 const { FAULTS } = require('./faults');
 
 const defaultFailWhen = (body) =>
@@ -24,6 +25,10 @@ const SETTINGS = {
 		},
 	],
 	failWhen: [defaultFailWhen, (value) => aFunction(value, 'failWhen')],
+	// The forms of the answers: 'examples', 'schema' or 'mixed' (dialects.js).
+	dialect: ['examples', checkDialect],
+	// The `code` of every create's success answer, any JSON value but null; null is the dialect's.
+	createCode: [null, checkCreateCode],
 	...Object.assign({}, ...FAULTS.map((fault) => fault.settings || {})),
 	// The documentation's billing answers. The quota is quotaUsd (100000000 is how an unlimited
 	// token reports); usage is usedCents plus videoCostCents per task created (the docs give no
@@ -46,6 +51,28 @@ const SETTINGS = {
 		},
 	],
 };
+// Any JSON value but null (null: the dialect's code), stored as a JSON copy.
+function checkCreateCode(value) {
+	if (value === null) return null;
+	const json =
+		typeof value === 'string' ||
+		typeof value === 'boolean' ||
+		(typeof value === 'number' && Number.isFinite(value)) ||
+		Array.isArray(value) ||
+		isPlainObject(value);
+	if (!json) throw new TypeError(`createCode must be a JSON value (null for the dialect's), not ${String(value)}`);
+	return JSON.parse(JSON.stringify(value));
+}
+
+// A JSON value, or the text itself when it is not JSON: STAND_IN_CREATE_CODE=accepted is "accepted".
+function jsonOrText(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return text;
+	}
+}
+
 // Functions cannot travel as JSON: configure() sets them, the settings endpoint neither shows nor takes them.
 const FUNCTION_SETTINGS = Object.keys(SETTINGS).filter((name) => typeof SETTINGS[name][0] === 'function');
 const START_ONLY = ['port', 'cdnPort', 'token'];
@@ -56,6 +83,8 @@ const ENV_OPTIONS = [
 	['STAND_IN_CDN_PORT', 'cdnPort', (text) => wholeNumber(toNumber(text), 'cdnPort', 65535)],
 	['STAND_IN_TOKEN', 'token', (text) => text],
 	['STAND_IN_TASK_SECONDS', 'taskDurationMs', (text) => toNumber(text) * 1000],
+	['STAND_IN_DIALECT', 'dialect', (text) => text],
+	['STAND_IN_CREATE_CODE', 'createCode', jsonOrText],
 	...FAULTS.flatMap((fault) => fault.env || []),
 	['STAND_IN_QUOTA_USD', 'quotaUsd', toNumber],
 	['STAND_IN_MAX_UPLOAD_MB', 'maxUploadBytes', (text) => Math.round(toNumber(text) * 1024 * 1024)],

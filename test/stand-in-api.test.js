@@ -377,11 +377,8 @@ describe('GET /avatar/voice', () => {
 		});
 	});
 
-	test.each([
-		['missing', '/avatar/voice'],
-		['unsupported', '/avatar/voice?language=fr'],
-	])('%s language → 400 naming language', async (_label, path) => {
-		const { status, body } = await callJson('GET', path);
+	test('an unsupported language → 400 naming language (a missing one lists every voice: stand-in-dialects.test.js)', async () => {
+		const { status, body } = await callJson('GET', '/avatar/voice?language=fr');
 		expect(status).toBe(400);
 		expect(body).toStrictEqual(invalidRequest('language must be one of zh, en'));
 	});

@@ -8,6 +8,9 @@ describe('settings: configure() and /__stand-in/settings', () => {
 	const DEFAULTS = {
 		taskDurationMs: TASK_MS,
 		taskShape: 'envelope',
+		dialect: 'examples',
+		createCode: null,
+		echoAuthorization: false,
 		rateLimitPerSecond: 0,
 		stallTaskQueries: false,
 		redirect: 0,
@@ -196,6 +199,9 @@ describe('environment variables (optionsFromEnv, node stand-in/server.js)', () =
 			const expected = {
 				taskDurationMs: 3000,
 				taskShape: 'envelope',
+				dialect: 'examples',
+				createCode: null,
+				echoAuthorization: false,
 				rateLimitPerSecond: 7,
 				stallTaskQueries: true,
 				redirect: 302,
