@@ -125,4 +125,14 @@ describe("Generate's Voice picker", () => {
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('GPT.GE: Invalid token');
 	});
+
+	test('an API error repeating the token shows it masked in the editor', async () => {
+		const apiToken = 'sk-picker-0123456789';
+		nock(API).get('/avatar/voice').query({ language: 'en' }).reply(401, { error: { message: `Invalid token ${apiToken}` } });
+
+		const error = await runListSearch({ method: 'searchVoices', parameters: useVoice('en'), credentials: { apiToken, baseUrl: API } }).catch((e) => e);
+
+		expect(error.message).toBe('GPT.GE: Invalid token ***');
+		expect(JSON.stringify({ ...error, message: error.message, description: error.description })).not.toContain(apiToken);
+	});
 });

@@ -1,5 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import { secretsOf } from '../shared/api/account';
 import { apiGet } from '../shared/api/direct';
+import { maskError } from '../shared/secrets';
 import { VOICES_PATH } from '../shared/endpoints';
 import { languageOptions, voiceIdsOf, voicesOf, type Voice } from '../shared/voices';
 
@@ -12,9 +14,14 @@ export async function searchVoices(
 	const all = languageOptions.map((option) => String(option.value));
 	const languages = all.filter((language) => chosen === language);
 	const voices: Voice[] = [];
-	for (const language of languages.length ? languages : all) {
-		const response = await apiGet(this, VOICES_PATH, { priority: 'normal', endpoint: 'voices', qs: { language } });
-		voices.push(...voicesOf(response.body));
+	try {
+		for (const language of languages.length ? languages : all) {
+			const response = await apiGet(this, VOICES_PATH, { priority: 'normal', endpoint: 'voices', qs: { language } });
+			voices.push(...voicesOf(response.body));
+		}
+	} catch (error) {
+		// The editor shows it: no token in it, whatever the API or the network error repeated.
+		throw maskError(error as Error, await secretsOf(this));
 	}
 	const wanted = filter?.trim().toLowerCase() ?? '';
 	return {
