@@ -210,6 +210,11 @@ async function main(argv, env, out, fail) {
 }
 
 if (require.main === module) {
+	// Output piped into `head` and the like: a closed pipe ends the probe quietly, not with a stack.
+	process.stdout.on('error', (error) => {
+		if (error.code !== 'EPIPE') throw error;
+		process.exit(process.exitCode ?? 0);
+	});
 	main(
 		process.argv.slice(2),
 		process.env,
