@@ -134,6 +134,8 @@ async function main(argv, env, out, fail) {
 	}
 	const token = env.GPTGE_API_TOKEN.trim();
 	const mask = (text) => node.secrets.maskText(String(text), [token]);
+	// Every line printed from here on is masked, though the entries it prints are masked already.
+	const say = (line) => out(mask(line));
 	const { root, strippedV1 } = node.calls.apiRootOf(env.GPTGE_BASE_URL || DEFAULT_BASE_URL);
 	if (!/^https?:\/\/[^/]/i.test(root) || !URL.canParse(root)) {
 		fail(mask(`probe: GPTGE_BASE_URL must be an http(s) address such as ${DEFAULT_BASE_URL}, not ${JSON.stringify(root)}`));
@@ -155,36 +157,36 @@ async function main(argv, env, out, fail) {
 		return 1;
 	}
 
-	out(mask(`GPT.GE probe of ${root}${strippedV1 ? ' (the trailing /v1 of GPTGE_BASE_URL dropped, as the node does)' : ''}, token masked as ***`));
-	out('');
-	printEntry(out, gate.entry, node.renderShape);
+	say(`GPT.GE probe of ${root}${strippedV1 ? ' (the trailing /v1 of GPTGE_BASE_URL dropped, as the node does)' : ''}, token masked as ***`);
+	say('');
+	printEntry(say, gate.entry, node.renderShape);
 	for (const check of rest) {
 		if (check.endpoint === 'create') {
-			out('');
-			out(mask(`--create-video: creating a video BILLS your GPT.GE account. Sending POST ${check.path} with avatar_url and audio_url…`));
+			say('');
+			say(`--create-video: creating a video BILLS your GPT.GE account. Sending POST ${check.path} with avatar_url and audio_url…`);
 		}
 		const result = await node.calls.run(probe, check);
 		results.push(result);
-		if (check.endpoint !== 'create') out('');
-		printEntry(out, result.entry, node.renderShape);
-		if (check.endpoint === 'create') printCreated(out, result.entry);
+		if (check.endpoint !== 'create') say('');
+		printEntry(say, result.entry, node.renderShape);
+		if (check.endpoint === 'create') printCreated(say, result.entry);
 	}
 	const created = results.find((result) => result.entry.name === 'create');
 	const taskId = (env.GPTGE_TASK_ID || '').trim() || (created && created.entry.reading && created.entry.reading.taskId);
 	if (taskId) {
 		results.push(await node.calls.run(probe, node.calls.taskCheck(taskId)));
-		out('');
-		printEntry(out, results[results.length - 1].entry, node.renderShape);
+		say('');
+		printEntry(say, results[results.length - 1].entry, node.renderShape);
 	}
 
 	const quota = node.calls.quotaFrom(results[0], results[1]);
-	out('');
-	if (quota) out(`Account → Get Quota: quota ${usd(quota.quotaUsd)}, used ${quota.usedUsd} USD, left ${usd(quota.leftUsd)}`);
-	else out('Account → Get Quota: cannot say (the billing answers above are not read)');
+	say('');
+	if (quota) say(`Account → Get Quota: quota ${usd(quota.quotaUsd)}, used ${quota.usedUsd} USD, left ${usd(quota.leftUsd)}`);
+	else say('Account → Get Quota: cannot say (the billing answers above are not read)');
 	const entries = results.map((result) => result.entry);
 	const unread = entries.filter((entry) => !entry.reading || !entry.reading.ok);
-	if (unread.length === 0) out(`The node reads all ${entries.length} answers.`);
-	else out(`The node does NOT read ${unread.length} of ${entries.length} answers: ${unread.map((entry) => entry.name).join(', ')}.`);
+	if (unread.length === 0) say(`The node reads all ${entries.length} answers.`);
+	else say(`The node does NOT read ${unread.length} of ${entries.length} answers: ${unread.map((entry) => entry.name).join(', ')}.`);
 
 	const report = {
 		probe: 'n8n-nodes-gptge probe',
@@ -205,7 +207,7 @@ async function main(argv, env, out, fail) {
 		fail(`Could not write the report to ${file}: ${error.code || error.message}`);
 		return 1;
 	}
-	out(`Report written to ${file} (the token masked): attach it to a bug report.`);
+	say(`Report written to ${file} (the token masked): attach it to a bug report.`);
 	return unread.length === 0 ? 0 : 1;
 }
 
