@@ -30,12 +30,44 @@ const numberOf = (value: unknown): number | undefined => {
 /** Dollars to the micro-dollar: no float noise such as 6.959646000000001. */
 const usd = (dollars: number) => Math.round(dollars * 1e6) / 1e6;
 
+/** The quota in USD as Account → Get Quota outputs it. */
+export interface Quota extends IDataObject {
+	unlimited: boolean;
+	quotaUsd: number | null;
+	usedUsd: number;
+	leftUsd: number | null;
+	expiresAt: string | null;
+}
+
 /**
- * One item: quota, used and left in USD. GET /v1/dashboard/billing/subscription gives the quota
- * (`hard_limit_usd`, 100000000 for an unlimited token); some hosts add `used_usd` and
- * `balance_usd`. What they leave out comes from GET /v1/dashboard/billing/usage, whose
- * `total_usage` is in cents.
+ * Whether the quota needs GET /v1/dashboard/billing/usage: the host did not report what was used
+ * (`used_usd`) or, for a token that is not unlimited, what is left (`balance_usd`).
  */
+export function needsUsage(subscription: IDataObject): boolean {
+	const unlimited = (numberOf(subscription.hard_limit_usd) as number) >= UNLIMITED_USD;
+	return numberOf(subscription.used_usd) === undefined || (numberOf(subscription.balance_usd) === undefined && !unlimited);
+}
+
+/**
+ * Quota, used and left in USD, from the subscription answer (`hard_limit_usd`, 100000000 for an
+ * unlimited token; some hosts add `used_usd` and `balance_usd`) and, when needsUsage says so, the
+ * usage answer, whose `total_usage` is in cents. Pure: the probe (probe/) reads answers with it too.
+ */
+export function quotaOf(subscription: IDataObject, usage: IDataObject | null): Quota {
+	const quota = numberOf(subscription.hard_limit_usd) as number;
+	const unlimited = quota >= UNLIMITED_USD;
+	const used = numberOf(subscription.used_usd) ?? (numberOf(usage?.total_usage) as number) / 100;
+	const left = numberOf(subscription.balance_usd) ?? quota - used;
+	return {
+		unlimited,
+		quotaUsd: unlimited ? null : usd(quota),
+		usedUsd: usd(used),
+		leftUsd: unlimited ? null : usd(left),
+		expiresAt: isoTime(subscription.access_until) ?? isoTime(subscription.expire_at),
+	};
+}
+
+/** One item: quotaOf the subscription answer, with the usage answer when it is needed. */
 async function toQuotaItem(
 	context: IExecuteSingleFunctions,
 	state: ItemState,
@@ -43,35 +75,15 @@ async function toQuotaItem(
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
 	const subscription = response.body as IDataObject;
-	const quota = numberOf(subscription.hard_limit_usd) as number;
-	const unlimited = quota >= UNLIMITED_USD;
-	const reportedUsed = numberOf(subscription.used_usd);
-	const reportedLeft = numberOf(subscription.balance_usd);
-
 	let usage: IDataObject | null = null;
-	if (reportedUsed === undefined || (reportedLeft === undefined && !unlimited)) {
+	if (needsUsage(subscription)) {
 		const answer = await apiGet(context, USAGE_PATH, {
 			priority: 'normal',
 			endpoint: 'usage',
 		});
 		usage = answer.body as IDataObject;
 	}
-	const used = reportedUsed ?? (numberOf(usage?.total_usage) as number) / 100;
-	const left = reportedLeft ?? quota - used;
-	return [
-		{
-			json: {
-				unlimited,
-				quotaUsd: unlimited ? null : usd(quota),
-				usedUsd: usd(used),
-				leftUsd: unlimited ? null : usd(left),
-				expiresAt: isoTime(subscription.access_until) ?? isoTime(subscription.expire_at),
-				subscription,
-				usage,
-			},
-			pairedItem: { item: state.itemIndex },
-		},
-	];
+	return [{ json: { ...quotaOf(subscription, usage), subscription, usage }, pairedItem: { item: state.itemIndex } }];
 }
 
 export const accountGetQuotaRouting = routedThroughDoor(
