@@ -111,10 +111,14 @@ function workflowWith({ parameters, nodeType, continueOnFail = false, onError = 
 	return { workflow, node: workflowNode };
 }
 
-function additionalDataWith(credentials, currentNodeParameters) {
+// Every run is an execution of its own unless a test says which (n8n's Retry On Fail runs the
+// node again in the same execution).
+let executions = 0;
+
+function additionalDataWith(credentials, currentNodeParameters, executionId = `exec-test-${++executions}`) {
 	return {
 		credentialsHelper: new CredentialsHelper(credentials),
-		executionId: 'exec-test',
+		executionId,
 		restApiUrl: 'http://localhost:5678/rest',
 		instanceBaseUrl: 'http://localhost:5678',
 		webhookBaseUrl: 'http://localhost:5678/webhook',
@@ -142,6 +146,8 @@ async function runNode({
 	workflowId,
 	typeVersion,
 	tool = false,
+	executionId,
+	runIndex = 0,
 }) {
 	if (tool) nodeType = asTool(nodeType);
 	const { workflow, node } = workflowWith({ parameters, nodeType, continueOnFail, onError, workflowId, typeVersion });
@@ -152,10 +158,10 @@ async function runNode({
 	const context = new ExecuteContext(
 		workflow,
 		node,
-		additionalDataWith(credentials),
+		additionalDataWith(credentials, undefined, executionId),
 		'manual',
 		createRunExecutionData(),
-		0,
+		runIndex,
 		items,
 		inputData,
 		executeData,

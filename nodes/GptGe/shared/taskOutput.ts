@@ -49,6 +49,7 @@ export function simplifiedTask(json: IDataObject, watermark: Watermark): IDataOb
 		startedAt: json.startedAt ?? null,
 		finishedAt: json.finishedAt ?? null,
 		...optional('resumed'),
+		...optional('resumedAfterRetry'),
 		...optional('timedOut'),
 		...optional('uploaded'),
 		...optional('warning'),

@@ -138,7 +138,8 @@ export async function toTaskItem(
 	const pairedItem = { item: state.itemIndex };
 	if (state.resumed) {
 		const summary = summarizeTask(state.taskId as string, (response.body as IDataObject).data);
-		return [{ json: { ...summary, resumed: true }, pairedItem }];
+		const afterRetry = state.resumedAfterRetry ? { resumedAfterRetry: true } : {};
+		return [{ json: { ...summary, resumed: true, ...afterRetry }, pairedItem }];
 	}
 	// checkApiAnswer let it through: a task, flagged when its code was one the node does not know.
 	const reading = readAnswer('create', response.statusCode, response.body);

@@ -17,6 +17,8 @@ export interface ItemState {
 	created: boolean;
 	/** GPT.GE answered the create with an error that carried this task ID: the video may exist. */
 	uncertain?: boolean;
+	/** n8n's Retry On Fail ran the node again and this item went on with the task its earlier try created. */
+	resumedAfterRetry?: boolean;
 	/** The URLs of the files it uploaded, by input (avatar, audio). */
 	uploads: Record<string, string>;
 	/** What waiting last learnt of its task. */

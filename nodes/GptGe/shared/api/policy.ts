@@ -77,6 +77,16 @@ export const MAY_HAVE_CREATED =
 	'running this row again.';
 export const NOT_CREATED = 'The connection was refused before the request was sent, so nothing was created.';
 
+/**
+ * Whether a create that came to this may have made (and billed) a task: no answer after the
+ * request may have gone out, or a server error. A 429, a redirect, a 4xx and a connection refused
+ * before sending prove it did not.
+ */
+export function mayHaveCreated(outcome: Outcome): boolean {
+	if ('noAnswer' in outcome) return !NOT_SENT_CODES.includes(outcome.code ?? '');
+	return outcome.status >= 500;
+}
+
 /** Exponential back-off with jitter, never shorter than the answer's Retry-After. */
 export function backoffMs(failures: number, random: number, retryAfterMs = 0): number {
 	const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
@@ -154,8 +164,7 @@ function decideDownload(
 export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters, place: Place): Decision {
 	if (policy.download) return decideDownload(outcome, policy, policy.download, counters, place);
 	if ('noAnswer' in outcome) {
-		const notSent = NOT_SENT_CODES.includes(outcome.code ?? '');
-		if (policy.createsTask && !notSent) return fail({ add: MAY_HAVE_CREATED });
+		if (policy.createsTask && mayHaveCreated(outcome)) return fail({ add: MAY_HAVE_CREATED });
 		const failures = counters.failures + 1;
 		const words: Words | undefined = policy.createsTask ? { replace: NOT_CREATED } : undefined;
 		return retryOrGiveUp(backoffMs(failures, place.random), { ...counters, failures }, policy, place, words);
@@ -185,5 +194,5 @@ export function decide(outcome: Outcome, policy: CallPolicy, counters: Counters,
 		const failures = counters.failures + 1;
 		return retryOrGiveUp(backoffMs(failures, place.random, retryAfterMs), { ...counters, failures }, policy, place);
 	}
-	return fail(policy.createsTask && status >= 500 ? { add: MAY_HAVE_CREATED } : undefined);
+	return fail(policy.createsTask && mayHaveCreated(outcome) ? { add: MAY_HAVE_CREATED } : undefined);
 }

@@ -16,8 +16,10 @@ import { checkedAnswer } from './answerError';
 import type { Endpoint } from './answers';
 import { accountOf, requestOptionsFor, secretsOf } from './account';
 import { attemptUntilSettled, noteAnswer, outcomeOfAnswer, outcomeOfNoAnswer, type Ticket } from './attempts';
+import { createKeyOf, createsOfThisProcess, resumeEarlierCreate, whatTheTryLeft } from './earlierTries';
 import { itemStateOf, taskOfItem, type ItemState } from './items';
 import { withLedger } from './ledger';
+import type { Outcome } from './policy';
 import { isToolMode, toolErrorItem } from './toolMode';
 
 /*
@@ -168,6 +170,8 @@ function sendRouted(call: RoutedCall) {
 		requestData: DeclarativeRestApiSettings.ResultOptions,
 	): Promise<INodeExecutionData[]> {
 		const state = itemStateOf(this);
+		let createKey: string | undefined;
+		let lastFailure: Outcome | undefined;
 		try {
 			let failure: Error | undefined;
 			try {
@@ -177,6 +181,11 @@ function sendRouted(call: RoutedCall) {
 			}
 			const problem = call.checkInput ? await call.checkInput(this, requestData.options, state, failure) : failure;
 			if (problem) throw problem;
+			// n8n's Retry On Fail: what an earlier try of this execution created is resumed, not bought again.
+			createKey = call.createsTask && !state.resumed ? createKeyOf(this, state, requestData.options) : undefined;
+			if (createKey) resumeEarlierCreate(this, state, createKey);
+			// Sent afresh: nothing an earlier try left on the item's state is this try's task.
+			if (createKey && !state.resumed) Object.assign(state, { taskId: undefined, created: false, uncertain: undefined });
 			const request = call.prepare ? await call.prepare(this, state, requestData.options) : requestData.options;
 			const account = await accountOf(this);
 			const policy = { createsTask: call.createsTask && !state.resumed, priority: 'normal' as const };
@@ -191,8 +200,14 @@ function sendRouted(call: RoutedCall) {
 					});
 					return { value: items };
 				} catch (error) {
-					if (sent.error && sent.error === error) return { failed: outcomeOfAnswer(sent.response!), error: sent.error };
-					if (!sent.response) return { failed: outcomeOfNoAnswer(error), error: error as Error };
+					if (sent.error && sent.error === error) {
+						lastFailure = outcomeOfAnswer(sent.response!);
+						return { failed: lastFailure, error: sent.error };
+					}
+					if (!sent.response) {
+						lastFailure = outcomeOfNoAnswer(error);
+						return { failed: lastFailure, error: error as Error };
+					}
 					// A later step (waiting, downloading) failed: final, never a reason to send again.
 					throw asNodeError(this, error);
 				}
@@ -205,6 +220,10 @@ function sendRouted(call: RoutedCall) {
 			throw maskError(withLedger(this, nodeError), secrets);
 		} finally {
 			inFlight.delete(state);
+			if (createKey && !state.resumed) {
+				const left = whatTheTryLeft(state.created ? state.taskId : undefined, lastFailure);
+				createsOfThisProcess.remember(createKey, left, Date.now());
+			}
 		}
 	};
 }
