@@ -37,7 +37,8 @@ function setFault(state, fault) {
 	if (!fault || typeof fault !== 'object' || Array.isArray(fault)) {
 		throw new TypeError('a fault must be an object');
 	}
-	const { method, path: pathMatch, status, delayMs, malformed, stall, times = Infinity } = fault;
+	const { method, path: pathMatch, status, delayMs, malformed, stall, times = Infinity, after = 0 } = fault;
+	if (!(Number.isInteger(after) && after >= 0)) throw new TypeError('fault.after must be a whole number');
 	if (pathMatch !== undefined && typeof pathMatch !== 'string' && !(pathMatch instanceof RegExp)) {
 		throw new TypeError('fault.path must be a string prefix or a RegExp');
 	}
@@ -54,6 +55,8 @@ function setFault(state, fault) {
 		malformed: malformed === true,
 		stall: stall === true,
 		remaining: times === null ? Infinity : times,
+		// Matching requests to let through first: a fault mid-batch, not on its first row.
+		passing: after,
 	});
 }
 
@@ -69,7 +72,12 @@ function takeFault(state, method, pathname) {
 			(candidate.path === undefined ||
 				(candidate.path instanceof RegExp ? candidate.path.test(pathname) : pathname.startsWith(candidate.path))),
 	);
-	if (fault) fault.remaining -= 1;
+	if (!fault) return undefined;
+	if (fault.passing > 0) {
+		fault.passing -= 1;
+		return undefined;
+	}
+	fault.remaining -= 1;
 	return fault;
 }
 

@@ -71,6 +71,14 @@ describe('fault knobs', () => {
 		expect(statuses).toStrictEqual([503, 503, 200, 200]);
 	});
 
+	test('after lets that many matching requests through first: a fault mid-batch', async () => {
+		standIn.setFault({ path: BILLING, status: 500, after: 2, times: 1 });
+		const statuses = [];
+		for (let i = 0; i < 4; i++) statuses.push((await call('GET', BILLING)).status);
+		expect(statuses).toStrictEqual([200, 200, 500, 200]);
+		expect(() => standIn.setFault({ path: BILLING, status: 500, after: -1 })).toThrow('fault.after must be a whole number');
+	});
+
 	test('the first matching fault with times left applies', async () => {
 		standIn.setFault({ path: BILLING, status: 429, times: 1 });
 		standIn.setFault({ path: '/v1/', status: 503, times: 1 });
