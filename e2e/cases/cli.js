@@ -15,8 +15,8 @@ function assertVideoTable(items, standIn) {
 		assert.match(item.json.taskId, /^[0-9a-f]{32}$/);
 		assert.ok(standIn.tasks.has(item.json.taskId), `task ${item.json.taskId} was created on the stand-in`);
 		assert.equal(item.json.status, 'succeeded');
-		// Node version 2 (Simplify): the URL named by its watermark, the one Generate asked for.
-		assert.equal(item.json.videoUrlWithWatermark, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
+		// Node version 2 (Simplify): videoUrl is the video as Generate asked for it (with the watermark).
+		assert.equal(item.json.videoUrl, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
 		assert.equal(item.binary.data.mimeType, 'video/mp4');
 		assert.equal(item.binary.data.fileName, `${item.json.taskId}.mp4`);
 	}
@@ -70,7 +70,7 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		assert.equal(finished.length, 3);
 		for (const item of finished) {
 			const { taskId } = item.json;
-			assert.deepEqual(item.json, { taskId, status: 'succeeded', videoUrlWithWatermark: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`, failReason: null });
+			assert.deepEqual(item.json, { taskId, status: 'succeeded', videoUrl: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`, failReason: null });
 		}
 		assert.ok(runData['Get task'].length >= 2, 'Get Task ran again after the first Wait');
 		assert.equal(finished.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length, 3);
