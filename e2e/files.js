@@ -50,7 +50,7 @@ async function filesCase({ n8n, standIn, check, execute }) {
 			assert.deepEqual(standIn.files.get(url.slice(standIn.cdnUrl.length)).content, shipped(name));
 		}
 		assert.equal(item.json.status, 'succeeded');
-		assert.equal(item.json.videoUrlWithWatermark, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
+		assert.equal(item.json.videoUrl, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
 		assert.equal(item.binary.data.mimeType, 'video/mp4');
 	});
 }

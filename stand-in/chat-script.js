@@ -58,9 +58,10 @@ function replyTo(answerText) {
 
 	const task = items.find((item) => item.taskId || item.task_id) || {};
 	const taskId = task.taskId || task.task_id || (HEX_TASK_ID.exec(answerText) || [])[0];
-	// The URL the tool's `next` sentence names (the one it suggests when it gives both), else either.
+	// The URL the tool's `next` sentence names, else `videoUrl` (the video as asked for), else a
+	// named one (version 1 items have only those).
 	const suggested = typeof task.next === 'string' ? (/https?:\/\/\S+/.exec(task.next) || [])[0]?.replace(/[.,;)]+$/, '') : undefined;
-	const videoUrl = suggested || task.videoUrlWithoutWatermark || task.videoUrlWithWatermark || videoUrlIn(items);
+	const videoUrl = suggested || task.videoUrl || task.videoUrlWithoutWatermark || task.videoUrlWithWatermark || videoUrlIn(items);
 	if (videoUrl) return `Your video is ready: ${videoUrl}${taskId ? ` (task ID ${taskId})` : ''}.`;
 	if (task.status === 'failed') return `The video failed: ${task.failReason || 'no reason given'}${taskId ? ` (task ID ${taskId})` : ''}.`;
 	if (taskId) {

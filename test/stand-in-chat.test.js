@@ -23,7 +23,7 @@ const TOOLS = [
 const completionsTools = TOOLS.map((tool) => ({ type: 'function', function: tool }));
 const responsesTools = TOOLS.map((tool) => ({ type: 'function', ...tool, strict: null }));
 // A Generate tool's answer as TOOL-MODE.md has it (what n8n passes to the model: the item as JSON).
-const SUCCEEDED = JSON.stringify([{ taskId: TASK_ID, status: 'succeeded', progress: 100, videoUrlWithWatermark: VIDEO, next: `The video is ready: ${VIDEO}` }]);
+const SUCCEEDED = JSON.stringify([{ taskId: TASK_ID, status: 'succeeded', progress: 100, videoUrl: VIDEO, videoUrlWithWatermark: VIDEO, next: `The video is ready: ${VIDEO}` }]);
 
 /** The ID part every answer to this exact body has. */
 const idOf = (body) => crypto.createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 24);
@@ -285,8 +285,14 @@ describe('the script', () => {
 		expect((await ask(afterTool(withoutNext))).content).toBe(`Your video is ready: ${other} (task ID ${TASK_ID}).`);
 	});
 
+	test('without a next sentence, videoUrl (the video as asked for) is replied with before the named URLs', async () => {
+		const other = `https://cdn.example.com/videos/${TASK_ID}.mp4`;
+		const content = JSON.stringify([{ taskId: TASK_ID, status: 'succeeded', videoUrl: VIDEO, videoUrlWithWatermark: VIDEO, videoUrlWithoutWatermark: other }]);
+		expect((await ask(afterTool(content))).content).toBe(`Your video is ready: ${VIDEO} (task ID ${TASK_ID}).`);
+	});
+
 	test('a task not ready yet is replied with its task ID and status', async () => {
-		const content = JSON.stringify({ taskId: TASK_ID, status: 'processing', progress: 40, videoUrlWithWatermark: null });
+		const content = JSON.stringify({ taskId: TASK_ID, status: 'processing', progress: 40, videoUrl: null });
 		expect((await ask(afterTool(content))).content).toBe(`Your video is not ready yet (status: processing, 40%). Task ID: ${TASK_ID}. Ask me for its status later.`);
 	});
 

@@ -55,7 +55,7 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
 		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
 		const videoUrl = `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`;
-		assert.deepEqual({ taskId: item.taskId, status: item.status, videoUrlWithWatermark: item.videoUrlWithWatermark }, { taskId, status: 'succeeded', videoUrlWithWatermark: videoUrl }, `the tool's answer: ${JSON.stringify(toolAnswer)}`);
+		assert.deepEqual({ taskId: item.taskId, status: item.status, videoUrl: item.videoUrl }, { taskId, status: 'succeeded', videoUrl }, `the tool's answer: ${JSON.stringify(toolAnswer)}`);
 		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);
 		note(`model endpoint: ${modelCalls[0].path}; create body: ${JSON.stringify(creates[0].body)}`);
 	});
@@ -71,13 +71,13 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const modelCalls = chatCalls(requests);
 		// The first turn's answer (which names the task) reached the model through the memory.
 		assert.ok(JSON.stringify(modelCalls[0].body).includes(taskId), 'the memory gave the model the first turn');
-		// Get Task names both URLs (the stand-in gives both); its `next` suggests the watermarked one, as the video was made.
+		// Get Task's videoUrl is the API's main path (the watermarked video, as it was made), both named URLs beside it; its `next` suggests videoUrl.
 		const toolAnswer = JSON.parse(lastToolOutput(modelCalls[1]));
 		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
 		const videoUrl = `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`;
 		assert.deepEqual(
-			{ status: item.status, videoUrlWithWatermark: item.videoUrlWithWatermark, videoUrlWithoutWatermark: item.videoUrlWithoutWatermark },
-			{ status: 'succeeded', videoUrlWithWatermark: videoUrl, videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${taskId}.mp4` },
+			{ status: item.status, videoUrl: item.videoUrl, videoUrlWithWatermark: item.videoUrlWithWatermark, videoUrlWithoutWatermark: item.videoUrlWithoutWatermark },
+			{ status: 'succeeded', videoUrl, videoUrlWithWatermark: videoUrl, videoUrlWithoutWatermark: `${standIn.cdnUrl}/videos/${taskId}.mp4` },
 			`the tool's answer: ${JSON.stringify(toolAnswer)}`,
 		);
 		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);

@@ -15,8 +15,8 @@ function assertVideoTable(items, standIn) {
 		assert.match(item.json.taskId, /^[0-9a-f]{32}$/);
 		assert.ok(standIn.tasks.has(item.json.taskId), `task ${item.json.taskId} was created on the stand-in`);
 		assert.equal(item.json.status, 'succeeded');
-		// Node version 2 (Simplify): the URL named by its watermark, the one Generate asked for.
-		assert.equal(item.json.videoUrlWithWatermark, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
+		// Node version 2 (Simplify): videoUrl is the video as Generate asked for it (with the watermark).
+		assert.equal(item.json.videoUrl, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
 		assert.equal(item.binary.data.mimeType, 'video/mp4');
 		assert.equal(item.binary.data.fileName, `${item.json.taskId}.mp4`);
 	}
@@ -64,13 +64,46 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		assertVideoTable(outputOf(runData, 'Results table'), standIn);
 	});
 
+	await check(`example "one video per spreadsheet row" with GPT.GE answering in its schema's forms (the stand-in's 'schema' dialect: code 200, times in epoch ms, only the two named video paths): every row succeeded with no error or warning, videoUrl the exact watermarked video, the times ISO strings of this year${n8n.install.key === '1.x' ? " (expression engine 'legacy')" : ''}`, async () => {
+		const engine = n8n.install.key === '1.x' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {};
+		standIn.configure({ dialect: 'schema' });
+		try {
+			const runData = await execute(n8n, WORKFLOW.rows, engine);
+			assertVideoTable(outputOf(runData, 'Results table'), standIn);
+			const { taskDurationMs } = standIn.settings();
+			const iso = (ms) => new Date(Math.floor(ms)).toISOString();
+			for (const { json } of outputOf(runData, 'Generate video')) {
+				const task = standIn.tasks.get(json.taskId);
+				assert.deepEqual(
+					{ status: json.status, error: json.error, warning: json.warning, failReason: json.failReason, videoUrl: json.videoUrl },
+					{ status: 'succeeded', error: undefined, warning: undefined, failReason: null, videoUrl: `${standIn.cdnUrl}/videos/${json.taskId}-wm.mp4` },
+				);
+				// The stand-in's times in ms (its task timeline), read as ms: not as seconds (a year past 50000) nor left as numbers.
+				assert.deepEqual(
+					{ submittedAt: json.submittedAt, startedAt: json.startedAt, finishedAt: json.finishedAt },
+					{ submittedAt: iso(task.submittedAt), startedAt: iso(task.submittedAt + 0.3 * taskDurationMs), finishedAt: iso(task.submittedAt + taskDurationMs) },
+				);
+				for (const time of [json.submittedAt, json.startedAt, json.finishedAt]) assert.equal(new Date(time).getUTCFullYear(), new Date().getUTCFullYear(), time);
+			}
+			// The answers the node read were the schema's: asked again now, one task answers so.
+			const [first] = outputOf(runData, 'Results table');
+			const answer = await (await fetch(`${standIn.url}/avatar/task/${first.json.taskId}`, { headers: { authorization: `Bearer ${standIn.token}` } })).json();
+			assert.equal(answer.code, 200);
+			assert.equal(typeof answer.data.submit_time, 'number');
+			assert.ok(answer.data.submit_time > 1e12, `submit_time in ms: ${answer.data.submit_time}`);
+			assert.equal('work_video_path' in answer.data.data, false, JSON.stringify(answer.data.data));
+		} finally {
+			standIn.configure({ dialect: 'examples' });
+		}
+	});
+
 	await check('example "long jobs": Generate → Wait → Get Task → IF loops until every video is done', async () => {
 		const runData = await execute(n8n, WORKFLOW.longJob);
 		const finished = runData['Finished videos'].flatMap((run) => run.data.main[0]);
 		assert.equal(finished.length, 3);
 		for (const item of finished) {
 			const { taskId } = item.json;
-			assert.deepEqual(item.json, { taskId, status: 'succeeded', videoUrlWithWatermark: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`, failReason: null });
+			assert.deepEqual(item.json, { taskId, status: 'succeeded', videoUrl: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`, failReason: null });
 		}
 		assert.ok(runData['Get task'].length >= 2, 'Get Task ran again after the first Wait');
 		assert.equal(finished.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length, 3);

@@ -72,7 +72,7 @@ async function mcpCases(n8n, standIn, check) {
 			assert.equal(created.length, 1, 'one create');
 			assert.equal(started.taskId, created[0].id);
 			assert.match(started.status, /^(queued|processing)$/);
-			assert.equal(started.videoUrlWithWatermark, null);
+			assert.equal(started.videoUrl, null);
 			assert.match(started.next, new RegExp(`Get Task.*${started.taskId}`));
 
 			const answers = [];
@@ -85,7 +85,7 @@ async function mcpCases(n8n, standIn, check) {
 			const ready = answers.at(-1);
 			assert.equal(ready.status, 'succeeded', JSON.stringify(ready));
 			assert.equal(ready.taskId, started.taskId);
-			assert.equal(ready.videoUrlWithWatermark, `${standIn.cdnUrl}/videos/${started.taskId}-wm.mp4`);
+			assert.equal(ready.videoUrl, `${standIn.cdnUrl}/videos/${started.taskId}-wm.mp4`);
 			assert.match(ready.next, /ready/);
 
 			const [engineId, audioId] = voice.split(':');

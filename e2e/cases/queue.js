@@ -135,7 +135,7 @@ async function queueCases(n8n, standIn, check) {
 			assertVideoTable(table, standIn);
 			for (const item of table) {
 				assert.match(item.binary.data.id, /^filesystem-v2:/, 'the video is a file in n8n\'s binary data folder');
-				const video = Buffer.from(await (await fetch(item.json.videoUrlWithWatermark)).arrayBuffer());
+				const video = Buffer.from(await (await fetch(item.json.videoUrl)).arrayBuffer());
 				assert.deepEqual(await rest.binaryData(item.binary.data.id), video, 'main serves the file the worker wrote');
 			}
 			note(`main: "${logged(main, 'Enqueued')}"; ${ranIt[0].name}: "${logged(ranIt[0], 'Worker started')}", "${logged(ranIt[0], 'Worker finished')}"; video ${table[0].binary.data.id}`);
