@@ -14,10 +14,11 @@ import { isObject } from './values';
 type Watermark = 'with' | 'without' | 'unknown';
 
 /**
- * The video URLs: `videoUrl` is the video as it was asked for (Generate knows the watermark
- * choice: its named path, else the API's main one; Get Task does not: the API's main path, else
- * the one it names), so an expression or a sheet column keeps working when No Watermark changes.
- * The named URLs (summarizeTask in task.ts read them) come with it where the API names them.
+ * The video URLs: `videoUrl` is the video as it was asked for, so an expression or a sheet column
+ * keeps working when No Watermark changes. Generate knows the watermark choice: its named path,
+ * else the API's main one. Get Task does not: the API's main path, else the watermarked one (the
+ * API's default), else the other. The named URLs (summarizeTask in task.ts read them) come with
+ * it where the API names them.
  */
 function videoUrls(json: IDataObject, work: IDataObject, watermark: Watermark): IDataObject {
 	const withWatermark = text(json.videoUrlWithWatermark);
@@ -25,7 +26,7 @@ function videoUrls(json: IDataObject, work: IDataObject, watermark: Watermark): 
 	const asMade = text(work.work_video_path);
 	const asked = { with: withWatermark, without: withoutWatermark, unknown: null }[watermark];
 	return {
-		videoUrl: asked ?? asMade ?? text(json.videoUrl),
+		videoUrl: asked ?? asMade ?? withWatermark ?? text(json.videoUrl),
 		...(withWatermark ? { videoUrlWithWatermark: withWatermark } : {}),
 		...(withoutWatermark ? { videoUrlWithoutWatermark: withoutWatermark } : {}),
 	};
