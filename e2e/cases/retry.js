@@ -48,6 +48,13 @@ async function withFifthCreateFaulted(standIn, status, run) {
 	}
 }
 
+/** The failed execution `n8n execute --rawOutput` printed (its JSON: from a line "{" to the next line "}"). */
+function failedExecutionIn(output) {
+	const start = output.indexOf('\n{\n') + 1;
+	assert.ok(start > 0, `n8n printed the failed execution:\n${output.slice(-2000)}`);
+	return JSON.parse(output.slice(start, output.indexOf('\n}', start) + 2));
+}
+
 /** Each output item is its own row's task on the stand-in; returns the items by row. */
 function itemsByRow(standIn, workflowId, items) {
 	assert.equal(items.length, RETRY_ROWS, 'one item per row');
@@ -123,9 +130,15 @@ async function retryCases(n8n, standIn, check) {
 		assert.equal(posts.length, RETRY_ROWS, '10 creates POSTed: none sent again');
 		assert.equal(created, RETRY_ROWS - 1, '9 videos created');
 		assert.equal(answered(500), 1);
+		// The execution as n8n stored it: its error is that row's, its description the ledger.
+		const { status, data } = failedExecutionIn(output);
+		const { error } = data.resultData;
+		assert.equal(status, 'error');
+		assert.equal(error.message, 'Not sent again: an earlier try may have created this video');
+		assert.equal(error.context?.itemIndex, failedRow, `the error is item ${failedRow}'s`);
+		assert.match(error.description, /Tasks this run created \(9, already paid for\)/);
 		assert.match(output, /Not sent again: an earlier try may have created this video/);
-		assert.ok(output.includes(`[item ${failedRow} (${ORDINALS[failedRow]} row)]`), `the error names item ${failedRow}:\n${output.slice(-3000)}`);
-		assert.match(output, /Tasks this run created \(9, already paid for\)/);
+		assert.equal(error.description.includes(`item ${failedRow} (`), false, `item ${failedRow} is not listed as paid for`);
 		const paid = posts.filter((post) => post.status === 200);
 		assert.equal(paid.length, RETRY_ROWS - 1);
 		for (const post of paid) {
@@ -133,7 +146,7 @@ async function retryCases(n8n, standIn, check) {
 			// This workflow runs once per version (its own stand-in): one task per photo.
 			const task = [...standIn.tasks.values()].find((candidate) => candidate.body.avatar_url === post.body.avatar_url);
 			const listed = `item ${row} (${ORDINALS[row]} row) → ${task.id}`;
-			assert.ok(output.includes(listed), `${listed} is listed:\n${output.slice(-3000)}`);
+			assert.ok(error.description.includes(listed), `${listed} is listed:\n${error.description}`);
 		}
 	});
 }
