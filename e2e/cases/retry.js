@@ -3,6 +3,7 @@
 // whose create provably did nothing (a 400), refuses one that may have been paid for (a 500), and
 // a new execution creates anew. Through the CLI (both versions) and on a queue-mode worker (2.x).
 const assert = require('node:assert/strict');
+const { waitFor } = require('../n8n');
 const { note } = require('../harness/cases');
 const { execute, executeFailing, outputOf, runManually } = require('../n8n-under-test');
 const { RETRY_ROWS, WORKFLOW } = require('../workflows/builders');
@@ -19,9 +20,14 @@ const rowOfPhoto = (workflowId, url) => {
 	return Number(match[1]);
 };
 
-/** What the stand-in saw from now on: the creates POSTed, the tasks made and the counts, for one workflow's photos. */
+/**
+ * What the stand-in saw from now on: the creates POSTed and the tasks made for one workflow's
+ * photos, and the stand-in's own counts. Every create in the window must be this workflow's: the
+ * fault on "the 5th create" counts every create, and the counts are the whole stand-in's.
+ */
 function watch(standIn, workflowId) {
 	const requestsBefore = standIn.requests.length;
+	const tasksBefore = new Set(standIn.tasks.keys());
 	const countsBefore = standIn.counts();
 	return () => {
 		const counts = standIn.counts();
@@ -29,6 +35,8 @@ function watch(standIn, workflowId) {
 			.slice(requestsBefore)
 			.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
 		for (const post of posts) rowOfPhoto(workflowId, post.body?.avatar_url);
+		const tasks = [...standIn.tasks.values()].filter((task) => !tasksBefore.has(task.id));
+		for (const task of tasks) rowOfPhoto(workflowId, task.body.avatar_url);
 		return {
 			posts,
 			created: counts.created - countsBefore.created,
@@ -36,6 +44,15 @@ function watch(standIn, workflowId) {
 			answered: (status) => (counts.byStatus[status] ?? 0) - (countsBefore.byStatus[status] ?? 0),
 		};
 	};
+}
+
+/**
+ * Until no API request came for `quietMs`: another execution still sending (queue mode's
+ * scheduled example, published until its case unpublishes it) would share the stand-in's counts.
+ */
+async function standInQuiet(standIn, quietMs = 5000) {
+	const lastAt = () => standIn.requests.at(-1)?.at ?? 0;
+	await waitFor(`no request to the stand-in for ${quietMs / 1000} s`, async () => Date.now() - lastAt() >= quietMs, 90_000);
 }
 
 /** Runs `run` with the 5th create answered `status` once; the fault is gone afterwards whatever happens. */
@@ -163,6 +180,7 @@ async function retryOnWorkerCase({ n8n, standIn, check, rest, workers }) {
 			ranOn.push(`execution ${executionId}: ${workers.filter((worker) => new RegExp(`Worker started execution ${executionId} `).test(worker.output)).map((worker) => worker.name).join(', ') || 'no worker logged it yet'}`);
 			return outputOf(runData, 'GPT.GE');
 		};
+		await standInQuiet(standIn);
 		const taskIds = await assertRetryResumes(standIn, WORKFLOW.retryQueue, run);
 		await assertNewExecutionCreatesAnew(standIn, WORKFLOW.retryQueue, run, taskIds);
 		note(ranOn.join('; '));
