@@ -31,13 +31,13 @@ function watch(standIn, workflowId) {
 	const countsBefore = standIn.counts();
 	return () => {
 		const counts = standIn.counts();
-		const posts = standIn.requests
-			.slice(requestsBefore)
-			.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
+		const requests = standIn.requests.slice(requestsBefore);
+		const posts = requests.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
 		for (const post of posts) rowOfPhoto(workflowId, post.body?.avatar_url);
 		const tasks = [...standIn.tasks.values()].filter((task) => !tasksBefore.has(task.id));
 		for (const task of tasks) rowOfPhoto(workflowId, task.body.avatar_url);
 		return {
+			requests,
 			posts,
 			created: counts.created - countsBefore.created,
 			duplicateCreates: counts.duplicateCreates - countsBefore.duplicateCreates,
@@ -139,7 +139,7 @@ async function retryCases(n8n, standIn, check) {
 		const workflowId = WORKFLOW.retry500;
 		const seen = watch(standIn, workflowId);
 		const output = await withFifthCreateFaulted(standIn, 500, () => executeFailing(n8n, workflowId));
-		const { posts, created, answered } = seen();
+		const { requests, posts, created, answered } = seen();
 		const failed = posts.filter((post) => post.status === 500);
 		assert.equal(failed.length, 1, 'one create answered 500');
 		const failedRow = rowOfPhoto(workflowId, failed[0].body.avatar_url);
@@ -164,6 +164,8 @@ async function retryCases(n8n, standIn, check) {
 			const task = [...standIn.tasks.values()].find((candidate) => candidate.body.avatar_url === post.body.avatar_url);
 			const listed = `item ${row} (${ORDINALS[row]} row) → ${task.id}`;
 			assert.ok(error.description.includes(listed), `${listed} is listed:\n${error.description}`);
+			// The retry resumed it: read its status instead of creating it again.
+			assert.ok(requests.some((request) => request.method === 'GET' && request.path === `/avatar/task/${task.id}`), `the retry read task ${task.id}`);
 		}
 	});
 }
