@@ -145,6 +145,24 @@ async function sheetFileCases({ n8n, standIn, check, note, execute, executeFaili
 		assert.deepEqual(readSheet(csv).rows, before);
 	});
 
+	await check(`example "sheet file (CSV)" with GPT.GE answering in its schema's forms (the stand-in's 'schema' dialect): every row written back as with the examples' forms, each good row's videoUrl the exact watermarked video (…-wm.mp4)${engine.N8N_EXPRESSION_ENGINE ? " (expression engine 'legacy')" : ''}`, async () => {
+		fs.copyFileSync(path.join(SHEETS, 'avatar-sheet.csv'), csv);
+		const createsBefore = sheetCreates(standIn);
+		standIn.configure({ dialect: 'schema' });
+		try {
+			await execute(n8n, WORKFLOW.sheetFile, engine);
+		} finally {
+			standIn.configure({ dialect: 'examples' });
+		}
+		assert.equal(sheetCreates(standIn) - createsBefore, 9, 'one create per good row (9 of 10)');
+		const written = readSheet(csv);
+		assert.deepEqual(written.header, COLUMNS);
+		// The good rows' videoUrl is `${cdnUrl}/videos/${taskId}-wm.mp4`, exactly.
+		assertResultRows(written.rows, standIn);
+		assertCleanCells(csv);
+		note(`written back: ${written.rows.map((row) => `${row.row} ${row.status}${row.videoUrl ? ` ${row.videoUrl.slice(row.videoUrl.lastIndexOf('/') + 1)}` : ''}`).join(', ')}`);
+	});
+
 	await check('n8n killed (SIGKILL) while the sheet example waits: every created task\'s ID is already in the file; the next run resumes them all and pays nothing more', async () => {
 		fs.copyFileSync(path.join(SHEETS, 'avatar-sheet.csv'), csv);
 		const createsBefore = sheetCreates(standIn);

@@ -7,6 +7,7 @@ const { sheetFileCases } = require('../sheets');
 const { enterGroup, note } = require('../harness/cases');
 const { execute, executeFailing, executionIn, outputOf } = require('../n8n-under-test');
 const { WORKFLOW } = require('../workflows/builders');
+const { retryCases } = require('./retry');
 
 /** The first example's Results table: the three sheet rows, each with its task, video URL and MP4. */
 function assertVideoTable(items, standIn) {
@@ -108,6 +109,8 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		assert.ok(runData['Get task'].length >= 2, 'Get Task ran again after the first Wait');
 		assert.equal(finished.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length, 3);
 	});
+
+	await retryCases(n8n, standIn, check);
 
 	await filesCase({ n8n, standIn, check, execute });
 

@@ -13,6 +13,7 @@ const { healthy, outputOf, runManually, signedIn } = require('../n8n-under-test'
 const { assertVideoTable } = require('./cli');
 const { LONG_JOB_WEBHOOK, STORED_WAIT_SECONDS, WORKFLOW } = require('../workflows/builders');
 const { longJobSurvives } = require('./long-job');
+const { retryOnWorkerCase } = require('./retry');
 
 /**
  * Queue mode as production runs it: PostgreSQL (n8n advises it for queue mode; SQLite is not
@@ -140,6 +141,8 @@ async function queueCases(n8n, standIn, check) {
 			}
 			note(`main: "${logged(main, 'Enqueued')}"; ${ranIt[0].name}: "${logged(ranIt[0], 'Worker started')}", "${logged(ranIt[0], 'Worker finished')}"; video ${table[0].binary.data.id}`);
 		});
+
+		await retryOnWorkerCase({ n8n, standIn, check, rest, workers });
 
 		await check(`queue mode: example "long jobs" survives its worker: started by a webhook, stored as waiting (Wait ${STORED_WAIT_SECONDS} s), the worker that started it killed (SIGKILL); the other worker resumes the same execution, Get Task says not finished, the loop ends with the 3 videos; one create per row`, async () => {
 			await longJobSurvives({

@@ -35,6 +35,10 @@ const WORKFLOW = {
 	ledger: 'gptgeE2eLedger',
 	queueWebhook: 'gptgeE2eQueueWebhook',
 	n8nPairedItem: 'gptgeE2eN8nPairedItem',
+	// Retry On Fail (cases/retry.js): the 5th create answered 400, 500, and 400 on a queue-mode worker.
+	retry400: 'gptgeE2eRetry400',
+	retry500: 'gptgeE2eRetry500',
+	retryQueue: 'gptgeE2eRetryQueue',
 };
 
 /** Every workflow one n8n version's cases run; `getTaskId` is a task made beforehand on the stand-in. */
@@ -53,6 +57,9 @@ function workflowsFor(n8n, getTaskId) {
 		rowsWorkflow(WORKFLOW.redirect, sheetRows(1)),
 		stopWorkflow(),
 		longJobByWebhook(),
+		retryWorkflow(WORKFLOW.retry400),
+		retryWorkflow(WORKFLOW.retry500),
+		retryWorkflow(WORKFLOW.retryQueue),
 	];
 	if (install.key === '2.x') {
 		workflows.push(
@@ -122,9 +129,10 @@ const CREDENTIAL_REFERENCE = { gptGeApi: { id: 'gptge-credential', name: 'GPT.GE
 
 /**
  * A workflow of `trigger` → `source` (a Code node giving the rows) → one GPT.GE node with
- * `parameters`. The trigger is a Manual Trigger (for `n8n execute`) or a node given whole.
+ * `parameters` (node version `typeVersion`, node settings such as Retry On Fail in `settings`).
+ * The trigger is a Manual Trigger (for `n8n execute`) or a node given whole.
  */
-function gptGeWorkflow(id, { trigger, rowsCode, parameters }) {
+function gptGeWorkflow(id, { trigger, rowsCode, parameters, typeVersion = 1, settings = {} }) {
 	const node = (name, type, typeVersion, nodeParameters, x, extra = {}) => ({ id: `${id}-${x}`, name, type, typeVersion, position: [x, 0], parameters: nodeParameters, ...extra });
 	return {
 		id,
@@ -132,7 +140,7 @@ function gptGeWorkflow(id, { trigger, rowsCode, parameters }) {
 		nodes: [
 			{ ...(trigger ?? node('Start', 'n8n-nodes-base.manualTrigger', 1, {}, 0)), id: `${id}-0`, position: [0, 0] },
 			node('Sheet', 'n8n-nodes-base.code', 2, { jsCode: rowsCode }, 220),
-			node('GPT.GE', 'n8n-nodes-gptge.gptGe', 1, parameters, 440, { credentials: CREDENTIAL_REFERENCE }),
+			node('GPT.GE', 'n8n-nodes-gptge.gptGe', typeVersion, parameters, 440, { credentials: CREDENTIAL_REFERENCE, ...settings }),
 		],
 		connections: {
 			[trigger?.name ?? 'Start']: { main: [[{ node: 'Sheet', type: 'main', index: 0 }]] },
@@ -147,6 +155,21 @@ const rowsWorkflow = (id, rows, generate = {}) =>
 	gptGeWorkflow(id, {
 		rowsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));`,
 		parameters: { resource: 'avatar', operation: 'generate', avatarUrl: '={{ $json.photo }}', voiceSource: 'audioUrl', audioUrl: '={{ $json.speech }}', ...generate },
+	});
+
+/** The Retry On Fail workflows' rows: 10, each with its own photo (https://example.com/<id>/<row>.jpg). */
+const RETRY_ROWS = 10;
+
+/**
+ * Manual Trigger → Code (10 rows) → Generate, node version 2 with Simplify (its default), no
+ * waiting, and n8n's Retry On Fail on: 2 tries, no pause between them (n8n's smallest).
+ */
+const retryWorkflow = (id) =>
+	gptGeWorkflow(id, {
+		rowsCode: `return ${JSON.stringify(sheetRows(RETRY_ROWS, (row) => `https://example.com/${id}/${row}.jpg`))}.map((json) => ({ json }));`,
+		parameters: { resource: 'avatar', operation: 'generate', avatarUrl: '={{ $json.photo }}', voiceSource: 'audioUrl', audioUrl: '={{ $json.speech }}', simplify: true },
+		typeVersion: 2,
+		settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
 	});
 
 const sheetRows = (count, photo = (row) => `https://example.com/bulk/${row}.jpg`) =>
@@ -179,4 +202,4 @@ function stopWorkflow() {
 	});
 }
 
-module.exports = { WORKFLOW, STORED_WAIT_SECONDS, LATER_WAIT_SECONDS, LONG_JOB_WEBHOOK, STOP_POLL_SECONDS, example, workflowsFor };
+module.exports = { WORKFLOW, RETRY_ROWS, STORED_WAIT_SECONDS, LATER_WAIT_SECONDS, LONG_JOB_WEBHOOK, STOP_POLL_SECONDS, example, workflowsFor };
