@@ -11,9 +11,10 @@
 // - underLimit: the rest of the capacity left unused after ramp-up: the sum over seconds of
 //   (limit − accepted) / limit, up to `tailSeconds` before the last request (with waiting, the
 //   last video's time, which the floor already holds).
-// - extraChecks: status checks beyond one per task (all but each task's last);
-//   extraCheckSlots: those of them accepted before the last create arrived (slots a create could
-//   have used), and extraCheckSeconds = extraCheckSlots / limit.
+// - extraChecks: status checks beyond one per task (all but each task's last); extraCheckSeconds:
+//   the capacity those the gateway accepted took (accepted / limit), slots the floor does not
+//   grant; extraCheckSlots: how many of them were accepted before the last create arrived (slots
+//   a create could have used).
 // - afterLast: from the last request until the run ended.
 // - other: wall − floor − (beforeFirst + rampUnused + pauses + underLimit + extraCheckSeconds +
 //   afterLast): what the columns do not explain (negative when they overlap the floor).
@@ -93,17 +94,20 @@ function breakdown({ requests, startedAt, endedAt, limit, floorSeconds, tailSeco
 	}
 	const lastCreate = sorted.reduce((at, request) => (isCreate(request) ? request.at : at), -Infinity);
 	let extraChecks = 0;
+	let extraAccepted = 0;
 	let extraCheckSlots = 0;
 	for (const checks of checksByTask.values()) {
 		for (const check of checks.slice(0, -1)) {
 			extraChecks += 1;
-			if (isAccepted(check) && check.at <= lastCreate) extraCheckSlots += 1;
+			if (!isAccepted(check)) continue;
+			extraAccepted += 1;
+			if (check.at <= lastCreate) extraCheckSlots += 1;
 		}
 	}
 
 	const beforeFirst = (first - startedAt) / 1000;
 	const afterLast = (endedAt - last) / 1000;
-	const extraCheckSeconds = extraCheckSlots / limit;
+	const extraCheckSeconds = extraAccepted / limit;
 	const explained = beforeFirst + rampUnused + pauseUnused + underLimit + extraCheckSeconds + afterLast;
 	return {
 		wall,
@@ -118,6 +122,7 @@ function breakdown({ requests, startedAt, endedAt, limit, floorSeconds, tailSeco
 		pauseCount: pauses.filter(([start]) => start >= first + rampSeconds * 1000).length,
 		underLimit,
 		extraChecks,
+		extraAccepted,
 		extraCheckSlots,
 		extraCheckSeconds,
 		afterLast,
@@ -133,7 +138,7 @@ function breakdownLines(b) {
 		`  ramp-up to 90 % limit  ${s(b.rampUp)} (capacity unused in it ${s(b.rampUnused)})`,
 		`  Retry-After pauses     ${s(b.pauses)} unused after ramp-up (${b.pauseCount} pauses)`,
 		`  under the limit        ${s(b.underLimit)} unused in steady state`,
-		`  extra status checks    ${b.extraChecks} (${b.extraCheckSlots} took a create's slot = ${s(b.extraCheckSeconds)})`,
+		`  extra status checks    ${b.extraChecks}, ${b.extraAccepted} accepted = ${s(b.extraCheckSeconds)} (${b.extraCheckSlots} before the last create)`,
 		`  after last request     ${s(b.afterLast)}`,
 		`  unexplained            ${s(b.other)} (wall − floor − the above)`,
 	];

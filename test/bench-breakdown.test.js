@@ -36,7 +36,7 @@ describe('bench breakdown', () => {
 		expect(idle.underLimit).toBeCloseTo(1);
 	});
 
-	test("status checks beyond each task's last are extra; those accepted before the last create took a create's slot", () => {
+	test("status checks beyond each task's last are extra; the accepted ones take capacity, before the last create a create's", () => {
 		const requests = [
 			create(0),
 			create(500),
@@ -48,8 +48,8 @@ describe('bench breakdown', () => {
 			check('b', 1000),
 		];
 		const result = breakdown({ requests, startedAt: 0, endedAt: 1000, limit: 10, floorSeconds: 0.4 });
-		expect(result).toMatchObject({ extraChecks: 4, extraCheckSlots: 2 });
-		expect(result.extraCheckSeconds).toBeCloseTo(0.2);
+		expect(result).toMatchObject({ extraChecks: 4, extraAccepted: 3, extraCheckSlots: 2 });
+		expect(result.extraCheckSeconds).toBeCloseTo(0.3);
 	});
 
 	test('with waiting, the last video time (tailSeconds) is not counted as under the limit', () => {
