@@ -2,6 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 /* Values in GPT.GE's answers, which may come as numbers or as strings of them, and in its request bodies. */
 
+/** A number, or a string of one (billing answers give both); undefined otherwise. */
+export const numberOf = (value: unknown): number | undefined => {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
+};
+
 export const isObject = (value: unknown): value is IDataObject =>
 	!!value && typeof value === 'object' && !Array.isArray(value);
 

@@ -10,7 +10,7 @@ import { SUBSCRIPTION_PATH, USAGE_PATH } from '../../shared/endpoints';
 import { apiGet } from '../../shared/api/direct';
 import type { ItemState } from '../../shared/api/items';
 import { routedThroughDoor } from '../../shared/api/routed';
-import { isoTime } from '../../shared/values';
+import { isoTime, numberOf } from '../../shared/values';
 
 const showOnlyForGetQuota = {
 	resource: ['account'],
@@ -21,11 +21,6 @@ export const accountGetQuotaDescription: INodeProperties[] = [apiOptionsField(sh
 
 /** What an "unlimited" token reports as its quota (GPT.GE's quota page). */
 const UNLIMITED_USD = 100_000_000;
-
-const numberOf = (value: unknown): number | undefined => {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
 
 /** Dollars to the micro-dollar: no float noise such as 6.959646000000001. */
 const usd = (dollars: number) => Math.round(dollars * 1e6) / 1e6;

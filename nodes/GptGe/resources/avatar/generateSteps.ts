@@ -1,5 +1,4 @@
 import {
-	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteSingleFunctions,
@@ -141,17 +140,12 @@ export async function toTaskItem(
 		const afterRetry = state.resumedAfterRetry ? { resumedAfterRetry: true } : {};
 		return [{ json: { ...summary, resumed: true, ...afterRetry }, pairedItem }];
 	}
-	// checkApiAnswer let it through: a task, flagged when its code was one the node does not know.
+	// checkApiAnswer let only a create that reads as a task through (answers.ts): read it the same way,
+	// flagged when its code was one the node does not know.
 	const reading = readAnswer('create', response.statusCode, response.body);
-	const taskId = reading.ok ? reading.taskId : undefined;
-	if (!taskId) {
-		throw new NodeApiError(context.getNode(), { body: JSON.stringify(response.body) }, {
-			message: 'GPT.GE reported success but returned no task ID',
-			description: 'The answer had no task ID in "data" or "id". Please report this answer.',
-			itemIndex: state.itemIndex,
-		});
-	}
-	const warning = reading.ok && reading.warning ? { warning: reading.warning } : {};
+	if (!reading.ok || !reading.taskId) throw new NodeOperationError(context.getNode(), 'checkApiAnswer let an answer without a task through');
+	const { taskId } = reading;
+	const warning = reading.warning ? { warning: reading.warning } : {};
 	// Paid for from here on: the run's errors list it even if this item fails later.
 	Object.assign(state, { taskId, created: true });
 	const uploaded = Object.keys(state.uploads).length ? { uploaded: { ...state.uploads } } : {};

@@ -1,4 +1,4 @@
-import { isObject } from '../values';
+import { isObject, numberOf } from '../values';
 
 /*
  * What an answer of GPT.GE says: a success, a task (for a create), or a failure with the API's own
@@ -39,11 +39,6 @@ export function codeSays(code: unknown): CodeSays {
 	if (/^-?\d+$/.test(trimmed) || FAILURE_WORDS.test(trimmed)) return 'failure';
 	return 'unknown';
 }
-
-const numberOf = (value: unknown): number | undefined => {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	return typeof number === 'number' && Number.isFinite(number) ? number : undefined;
-};
 
 /**
  * The task ID a create answer carries: the docs' example puts it in `data`, their field table
