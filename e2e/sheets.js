@@ -10,7 +10,7 @@ const { ROOT, trackCommand, waitFor } = require('./n8n');
 const { outputOf, runManually } = require('./n8n-under-test');
 
 const SHEETS = path.join(ROOT, 'examples/sheets');
-const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'taskId', 'status', 'videoUrl', 'error'];
+const COLUMNS = ['row', 'name', 'photo', 'language', 'voice', 'text', 'status', 'videoUrl', 'error', 'taskId'];
 const TABLE_NAME = 'GPT.GE avatar sheet';
 
 const WORKFLOW = {

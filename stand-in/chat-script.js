@@ -19,30 +19,59 @@ const URLISH = new RegExp(
 const ASKS_FOR_STATUS = /\b(status|ready|done|finished|progress)\b|\bis (my|the) video\b/i;
 const TASK_ID_IN_TEXT = /"?task ?id"?\s*[:=]?\s*"?([A-Za-z0-9_-]{6,})/i;
 const HEX_TASK_ID = /\b[0-9a-f]{32}\b/;
+const ASK_FOR_INPUT = 'Send me a photo URL and an audio URL or a text to speak, and I will make a talking video of them.';
+// What a user may wish a voice to be, as the label GPT.GE gives such voices.
+const WISHES = [
+	[/\b(female|woman|girl)\b/i, 'female'],
+	[/\b(male|man|boy)\b/i, 'male'],
+	[/\bnarrat\w*/i, 'narration'],
+	[/\byoung\b/i, 'young'],
+];
+// "…, in English." after the words to speak says their language; it is not part of them.
+const LANGUAGE_CLAUSE = /,?\s+in (english|chinese|mandarin)[.!]?$/i;
 
 function nextTurn(conversation, tools) {
 	const lastUser = findLastIndex(conversation, (turn) => turn.role === 'user');
-	if (lastUser < 0) return { text: 'Send me a photo URL and an audio URL, and I will make a talking video of them.' };
-	const toolAnswers = conversation.slice(lastUser + 1).filter((turn) => turn.role === 'tool');
-	if (toolAnswers.length > 0) return { text: replyTo(toolAnswers[toolAnswers.length - 1].text) };
-
+	if (lastUser < 0) return { text: ASK_FOR_INPUT };
 	const message = conversation[lastUser].text;
 	const facts = factsOf(message);
+	const sinceUser = conversation.slice(lastUser + 1);
+	const toolAnswers = sinceUser.filter((turn) => turn.role === 'tool');
+	if (toolAnswers.length > 0) {
+		const lastAnswer = toolAnswers[toolAnswers.length - 1].text;
+		return videoWithVoiceFrom(lastAnswer, facts, tools, sinceUser) || { text: replyTo(lastAnswer) };
+	}
+
 	if (facts.urls.length === 0 && ASKS_FOR_STATUS.test(message)) {
 		const taskId = latestTaskId(conversation.slice(0, lastUser));
 		if (!taskId) return { text: 'I have not made a video in this conversation yet, so there is no task to check.' };
 		const getTask = pickTool(tools, 'getTask');
 		if (!getTask) return { text: `I have no tool to check a task with. Its task ID is ${taskId}.` };
-		return { toolCall: { name: getTask.name, arguments: argumentsFor(getTask, { ...facts, taskId }) } };
+		return callTool(getTask, { ...facts, taskId });
 	}
-	if (facts.urls.length === 0 && /\bvoices?\b/i.test(message)) {
-		const voices = pickTool(tools, 'voices');
-		if (voices) return { toolCall: { name: voices.name, arguments: argumentsFor(voices, facts) } };
-	}
-	const generate = pickTool(tools, 'generate');
+	const voices = pickTool(tools, 'voices');
+	if (facts.urls.length === 0 && /\bvoices?\b/i.test(message) && voices) return callTool(voices, facts);
+	const generate = generateToolFor(tools, facts);
 	if (!generate) return { text: 'I have no tool to make a video with.' };
-	if (facts.urls.length === 0) return { text: 'Send me a photo URL and an audio URL, and I will make a talking video of them.' };
-	return { toolCall: { name: generate.name, arguments: argumentsFor(generate, facts) } };
+	if (facts.urls.length === 0) return { text: ASK_FOR_INPUT };
+	// A text to speak in a GPT.GE voice: the voice comes from the voice list first.
+	if (asksFor(generate, 'voice') && voices) return callTool(voices, facts);
+	return callTool(generate, facts);
+}
+
+/**
+ * After the voice list, the video the user asked for: the Generate tool that takes a voice,
+ * called with the voice the user wished for (by its labels: "a female voice", "a narrator"),
+ * else the list's first. Undefined when that is not what the conversation is doing.
+ */
+function videoWithVoiceFrom(answerText, facts, tools, sinceUser) {
+	const voices = itemsOf(answerText).filter((item) => typeof item.voice === 'string');
+	const generate = generateToolFor(tools, facts);
+	const generated = sinceUser.some((turn) => (turn.toolCalls || []).some((call) => call.name === generate?.name));
+	if (voices.length === 0 || !generate || !asksFor(generate, 'voice') || generated || !facts.imageUrl || !facts.text) return undefined;
+	const labelsOf = (voice) => (Array.isArray(voice.labels) ? voice.labels : String(voice.labels || '').split(',')).map((label) => label.trim().toLowerCase());
+	const chosen = voices.find((voice) => facts.wish && labelsOf(voice).includes(facts.wish)) || voices[0];
+	return callTool(generate, { ...facts, voice: chosen.voice, language: chosen.language || facts.language });
 }
 
 /** The plain-text reply to a tool's answer: its error, else the video URL, else the task and its status. */
@@ -134,13 +163,14 @@ function factsOf(message) {
 	const audioUrl = urls.find((_url, index) => kinds[index] === 'audio')?.url ?? unclaimed.shift();
 	const quoted = /["“]([^"”]+)["”]/.exec(message);
 	const said = /\bsay(?:s|ing)?:?\s+(.+?)\s*$/i.exec(message);
-	const text = quoted ? quoted[1] : said ? said[1] : undefined;
+	const text = quoted ? quoted[1] : said ? said[1].replace(LANGUAGE_CLAUSE, '') : undefined;
+	const wish = (WISHES.find(([words]) => words.test(message)) || [])[1];
 	const language = /\b(chinese|mandarin)\b|[\u4e00-\u9fff]/i.test(message)
 		? 'zh'
 		: /\benglish\b/i.test(message) || text
 			? 'en'
 			: undefined;
-	return { urls, imageUrl, audioUrl, text, language };
+	return { urls, imageUrl, audioUrl, text, language, wish };
 }
 
 /** The tool of a kind: 'generate', 'getTask' or 'voices', found by its name, else its description. */
@@ -154,6 +184,24 @@ function pickTool(tools, kind) {
 	};
 	return tools.find((tool) => kindOf(tool.name) === kind) || tools.find((tool) => !kindOf(tool.name) && kindOf(tool.description || '') === kind);
 }
+
+/**
+ * Of the tools that make a video, the one for what the user gave: an audio URL, else a text to
+ * speak, else the first.
+ */
+function generateToolFor(tools, facts) {
+	const generators = tools.filter((tool) => pickTool([tool], 'generate'));
+	const wanted = facts.audioUrl ? 'audioUrl' : facts.text ? 'text' : undefined;
+	return generators.find((tool) => wanted && asksFor(tool, wanted)) || generators[0];
+}
+
+/** Whether one of the tool's arguments asks for the fact. */
+function asksFor(tool, fact) {
+	const properties = (tool.parameters && tool.parameters.properties) || {};
+	return Object.entries(properties).some(([name, schema]) => (factFor(name) || factFor(schema.description || '')) === fact);
+}
+
+const callTool = (tool, facts) => ({ toolCall: { name: tool.name, arguments: argumentsFor(tool, facts) } });
 
 /** The tool's arguments: each property of its schema filled from the facts its name (else its description) asks for. */
 function argumentsFor(tool, facts) {
@@ -171,6 +219,7 @@ function argumentsFor(tool, facts) {
 function factFor(words) {
 	if (/task/i.test(words)) return 'taskId';
 	if (/lang/i.test(words)) return 'language';
+	if (/^voice$|voice.?id|voice_engine/i.test(words)) return 'voice';
 	if (/audio|sound|speech.?url|track|sample/i.test(words)) return 'audioUrl';
 	if (/avatar|photo|image|picture|face|portrait/i.test(words)) return 'imageUrl';
 	if (/text|script|say|words|speak/i.test(words)) return 'text';

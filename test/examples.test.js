@@ -6,8 +6,9 @@ const path = require('node:path');
 const { GptGe } = require('../nodes/GptGe/GptGe.node');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
-// The agent and MCP examples join this list once they carry their notes.
+// The MCP example joins this list once its notes follow the same plan.
 const FILES = [
+	'agent-chat-with-gpt-ge-tools.json',
 	'one-video-per-row.json',
 	'long-job-wait-loop.json',
 	'files-to-video.json',
@@ -27,6 +28,10 @@ const stickyArea = (note) => {
 	const [x, y] = note.position;
 	return { left: x, top: y, right: x + note.parameters.width, bottom: y + note.parameters.height };
 };
+// Markdown with the escapes taken out: what a reader sees (GPT\.GE is written so, not to be linked).
+const unescaped = (markdown) => markdown.replace(/\\([.\\*_`])/g, '$1');
+// Text outside code spans and explicit links: where n8n's Markdown (linkify on) would link a domain.
+const linkableText = (markdown) => markdown.replace(/`[^`]*`/g, '').replace(/\]\([^)]*\)/g, ']').replace(/https?:\/\/\S+/g, '');
 const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 
 describe.each(FILES)('%s', (file) => {
@@ -36,10 +41,15 @@ describe.each(FILES)('%s', (file) => {
 
 	test('two sticky notes: what it does (naming its nodes in bold), and what to change for real use', () => {
 		expect(notes.map((note) => note.parameters.content.split('\n')[0])).toStrictEqual([expect.stringMatching(/^## \S/), '## For real use']);
-		const named = [...notes[0].parameters.content.matchAll(/\*\*([^*]+)\*\*/g)].map((match) => match[1]);
+		const named = [...notes[0].parameters.content.matchAll(/\*\*([^*]+)\*\*/g)].map((match) => unescaped(match[1]));
 		expect(named.length).toBeGreaterThan(2);
 		for (const name of named) expect(nodes.map((node) => node.name)).toContain(name);
-		expect(notes[1].parameters.content).toMatch(/GPT\.GE account/);
+		expect(unescaped(notes[1].parameters.content)).toMatch(/GPT\.GE account/);
+	});
+
+	test('only real links are links: "GPT.GE" and other domain-shaped words are written so that n8n does not link them', () => {
+		const linkable = notes.flatMap((note) => [...linkableText(note.parameters.content).matchAll(/(?<!\\)\b[\w-]+\.(?:ge|com|net|org|io|ai|app)\b/gi)].map((match) => `${note.name}: ${match[0]}`));
+		expect(linkable).toStrictEqual([]);
 	});
 
 	test('the notes cover no node, no node\'s name, and not each other', () => {

@@ -320,4 +320,49 @@ describe('the script', () => {
 		const reply = await ask([user('Which English voices are there?'), calledWith('List_voices', {}), { role: 'tool', tool_call_id: 'c', content }], [voices]);
 		expect(reply.content).toBe('GPT.GE voices: Emma (engine-en-5d9c7b3a:5d9c7b3a1e0f48d2b6a4c8e2f0d6b9a7).');
 	});
+	describe('a text to speak in a GPT.GE voice (the agent example\'s text and audio tools)', () => {
+		const fn = (name, properties) => ({ type: 'function', function: { name, description: '', parameters: { type: 'object', properties } } });
+		const string = { type: 'string' };
+		const textTool = fn('Video_from_text', { avatarUrl: string, language: string, voice: { type: 'string', description: 'The voice, as voice_engine_id:audio_id' }, text: string });
+		const audioTool = fn('Video_from_audio', { avatarUrl: string, audioUrl: string });
+		const voicesTool = fn('List_voices', { language: string });
+		const tools = [textTool, audioTool, fn('Check_video', { taskId: string }), voicesTool];
+		const PROMPT = 'Make a video of the person at https://example.com/anna.jpg saying Hello, welcome to our shop, in English.';
+		const VOICES = JSON.stringify([
+			{ name: 'Emma', language: 'en', labels: ['Female'], voice: 'engine-en-1:emma' },
+			{ name: 'James', language: 'en', labels: ['Male'], voice: 'engine-en-2:james' },
+			{ name: 'Olivia', language: 'en', labels: 'Female, Narration', voice: 'engine-en-3:olivia' },
+		]);
+		const afterVoices = (prompt) => [user(prompt), calledWith('List_voices', { language: 'en' }), { role: 'tool', tool_call_id: 'c', content: VOICES }];
+
+		test('first the voices of the text\'s language', async () => {
+			expect(await ask([user(PROMPT)], tools)).toEqual(calledWith('List_voices', { language: 'en' }));
+		});
+
+		test('then the text tool with the first voice and the words, without the "in English" that names their language', async () => {
+			expect(await ask(afterVoices(PROMPT), tools)).toEqual(
+				calledWith('Video_from_text', { avatarUrl: 'https://example.com/anna.jpg', language: 'en', voice: 'engine-en-1:emma', text: 'Hello, welcome to our shop' }),
+			);
+		});
+
+		test.each([
+			['with a male voice', 'engine-en-2:james'],
+			['as a narrator', 'engine-en-3:olivia'],
+			['in a female voice', 'engine-en-1:emma'],
+		])('the voice the person wished for (%s) by its labels', async (wish, voice) => {
+			const prompt = `Make a video of https://example.com/anna.jpg ${wish} saying "Hi there"`;
+			expect((await ask(afterVoices(prompt), tools)).tool_calls[0].function.arguments).toBe(
+				JSON.stringify({ avatarUrl: 'https://example.com/anna.jpg', language: 'en', voice, text: 'Hi there' }),
+			);
+		});
+
+		test('an audio URL goes to the audio tool, with no voice list', async () => {
+			expect(await ask([user(`Please make a video of ${PHOTO} speaking ${SPEECH}`)], tools)).toEqual(calledWith('Video_from_audio', { avatarUrl: PHOTO, audioUrl: SPEECH }));
+		});
+
+		test('after the video tool answered, the reply; the voice list is not read again', async () => {
+			const messages = [...afterVoices(PROMPT), calledWith('Video_from_text', {}), { role: 'tool', tool_call_id: 'd', content: SUCCEEDED }];
+			expect((await ask(messages, tools)).content).toBe(`Your video is ready: ${VIDEO} (task ID ${TASK_ID}).`);
+		});
+	});
 });

@@ -7,6 +7,7 @@ const { NodeHelpers } = require('n8n-workflow');
 const { loadNodeType, runNode } = require('./helpers/engine');
 const { withStandIn } = require('./helpers/api');
 const { generate, getTask, ISO } = require('./helpers/params');
+const { modelArgumentOf } = require('../nodes/GptGe/shared/api/toolMode');
 
 
 afterEach(() => nock.cleanAll());
@@ -127,21 +128,63 @@ describe('Avatar → Generate as a tool', () => {
 	});
 });
 
+test.each([
+	["={{ $fromAI('avatarUrl', 'A photo URL', 'string') }}", { name: 'avatarUrl', description: 'A photo URL' }],
+	['={{ $fromAi("text") }}', { name: 'text' }],
+	["={{ $fromai(`voice`, `The voice, as a:b: it\\`s the voice field`) }}", { name: 'voice', description: 'The voice, as a:b: it`s the voice field' }],
+	["={{ $fromAI('say', 'What it\\'s to say') }}", { name: 'say', description: "What it's to say" }],
+	[{ __rl: true, mode: 'id', value: "={{ $fromAI('voice', 'A voice') }}" }, { name: 'voice', description: 'A voice' }],
+	['={{ $json.photo }}', undefined],
+	['https://example.com/a.jpg', undefined],
+	[undefined, undefined],
+])('the argument a parameter asks the model for: %j → %j', (value, argument) => {
+	expect(modelArgumentOf(value)).toStrictEqual(argument);
+});
+
 describe('a tool answers the model instead of failing the run', () => {
-	test("the model's bad argument: nothing is sent; the answer names the field and what it must be", async () => {
+	// As the examples give the tool its arguments: n8n reads $fromAI from the tool call's input item.
+	const fromAi = (name, description) => `={{ $fromAI('${name}', '${description}', 'string') }}`;
+	const PHOTO_ARGUMENT = 'Public http(s) URL of a photo of the person who speaks, exactly as the user gave it';
+
+	test("the model's bad argument: nothing is sent; the answer names the argument, why, and what to send instead, not an item or row", async () => {
 		await withStandIn({}, async (standIn, credentials) => {
-			const output = await runNode({ parameters: generate({ avatarUrl: 'my-face.jpg' }), credentials, tool: true });
+			const parameters = generate({ avatarUrl: fromAi('photo', PHOTO_ARGUMENT) });
+			const output = await runNode({ parameters, items: [{ json: { photo: 'my-face.jpg' } }], credentials, tool: true });
 			expect(output).toStrictEqual([
 				{
 					json: {
 						error:
-							'Invalid Avatar URL [item 0 (1st row)]. "my-face.jpg" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
-						field: 'avatarUrl',
+							'Argument photo: "my-face.jpg" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. ' +
+							`Send photo as: ${PHOTO_ARGUMENT}. Nothing was sent to GPT.GE.`,
+						field: 'photo',
 						nothingCreated: true,
 					},
 					pairedItem: { item: 0 },
 				},
 			]);
+			expect(standIn.requests).toStrictEqual([]);
+		});
+	});
+
+	test('an empty argument without a description: named, and why', async () => {
+		await withStandIn({}, async (standIn, credentials) => {
+			const parameters = generate({ audioUrl: "={{ $fromAI('audioUrl') }}" });
+			const [{ json }] = await runNode({ parameters, items: [{ json: { audioUrl: '' } }], credentials, tool: true });
+			expect(json).toStrictEqual({ error: 'Argument audioUrl: The value is empty. Nothing was sent to GPT.GE.', field: 'audioUrl', nothingCreated: true });
+			expect(standIn.requests).toStrictEqual([]);
+		});
+	});
+
+	test('a bad value the workflow set (not an argument): named by its label, as the tool author must fix it', async () => {
+		await withStandIn({}, async (standIn, credentials) => {
+			const [{ json }] = await runNode({ parameters: generate({ avatarUrl: 'my-face.jpg' }), credentials, tool: true });
+			expect(json).toStrictEqual({
+				error:
+					'The tool\'s Avatar URL (set in the workflow, not an argument): "my-face.jpg" is not an http(s) URL. GPT.GE downloads the file from this address, so it must start with http:// or https://. Nothing was sent to GPT.GE.',
+				field: 'avatarUrl',
+				nothingCreated: true,
+			});
+			expect(JSON.stringify(json)).not.toMatch(/item|row/);
 			expect(standIn.requests).toStrictEqual([]);
 		});
 	});

@@ -7,10 +7,13 @@
 const assert = require('node:assert/strict');
 const { isPlanning, note } = require('../harness/cases');
 const { waitFor } = require('../n8n');
+const { VOICES } = require('../../stand-in/contract');
 const { AGENT_NODES, agentWorkflow, openAiCredential } = require('../workflows/agent');
 
 const PHOTO = 'https://example.com/agent/presenter.jpg';
 const SPEECH = 'https://example.com/agent/hello.mp3';
+// What a newcomer types first (issue 29), word for word.
+const TEXT_PROMPT = 'Make a video of the person at https://example.com/anna.jpg saying Hello, welcome to our shop, in English.';
 
 /** The agent cases; `rest` is the owner's REST client on the server at `baseUrl`. */
 async function agentCases({ standIn, check, rest, baseUrl }) {
@@ -83,7 +86,34 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		assert.equal(answer, `Your video is ready: ${videoUrl} (task ID ${taskId}).`);
 	});
 
-	await check('AI Agent: the model passes a bad avatar "URL" ("my-face.jpg") → the Generate tool answers with a readable error naming Avatar URL, nothing is created; the agent\'s answer is that error', async () => {
+	await check(`AI Agent: a text to speak ("${TEXT_PROMPT}") → the model lists the English voices, then calls the text tool with the first one and the words; exactly one POST /avatar/generation, with use_voice; the agent's answer carries the video URL`, async () => {
+		const since = standIn.requests.length;
+		const answer = await send(TEXT_PROMPT);
+		note(`the agent's answer: ${answer}`);
+		const requests = standIn.requests.slice(since);
+		assert.deepEqual(requests.filter((request) => request.path === '/avatar/voice').map((request) => request.query), [{ language: 'en' }]);
+		const creates = requests.filter((request) => request.method === 'POST' && request.path === '/avatar/generation');
+		assert.equal(creates.length, 1, `one create: ${JSON.stringify(creates.map((request) => request.body))}`);
+		const emma = VOICES.find((voice) => voice.language === 'en');
+		assert.deepEqual(creates[0].body, {
+			avatar_url: 'https://example.com/anna.jpg',
+			use_voice: { voice_engine_id: emma.voice_engine_id, audio_id: emma.audio_id, language: 'en', text: 'Hello, welcome to our shop' },
+			no_watermark: false,
+		});
+		const modelCalls = chatCalls(requests);
+		assert.equal(modelCalls.length, 3, `three model calls (voices, video, answer): ${modelCalls.map((request) => request.path)}`);
+		assert.deepEqual(lastToolCallArguments(modelCalls[2]), {
+			...pickCallId(lastToolCallArguments(modelCalls[2])),
+			avatarUrl: 'https://example.com/anna.jpg',
+			language: 'en',
+			voice: `${emma.voice_engine_id}:${emma.audio_id}`,
+			text: 'Hello, welcome to our shop',
+		});
+		const id = [...standIn.tasks.values()].find((task) => task.body.avatar_url === 'https://example.com/anna.jpg').id;
+		assert.equal(answer, `Your video is ready: ${standIn.cdnUrl}/videos/${id}-wm.mp4 (task ID ${id}).`);
+	});
+
+	await check('AI Agent: the model passes a bad avatar "URL" ("my-face.jpg") → the audio tool answers with an error naming the argument avatarUrl and what to send instead (no item or row), nothing is created; the agent\'s answer is that error', async () => {
 		const since = standIn.requests.length;
 		const answer = await send('Make a video of my-face.jpg speaking https://example.com/agent/bad.mp3');
 		note(`the agent's answer: ${answer}`);
@@ -97,8 +127,10 @@ async function agentCases({ standIn, check, rest, baseUrl }) {
 		const item = Array.isArray(toolAnswer) ? toolAnswer[0] : toolAnswer;
 		assert.equal(item.field, 'avatarUrl', `the tool's answer: ${JSON.stringify(toolAnswer)}`);
 		assert.equal(item.nothingCreated, true);
-		assert.match(item.error, /Avatar URL/);
-		assert.match(item.error, /my-face\.jpg/);
+		// The argument the model gave, and what to send instead: no item or sheet row in a chat.
+		assert.match(item.error, /^Argument avatarUrl: "my-face\.jpg" is not an http\(s\) URL\./);
+		assert.match(item.error, /Send avatarUrl as: Public http\(s\) URL of a photo/);
+		assert.doesNotMatch(item.error, /\bitem\b|\brow\b/);
 		assert.equal(answer, `The GPT.GE tool answered with an error: ${item.error} Nothing was created.`);
 	});
 
@@ -178,6 +210,9 @@ function lastToolCallArguments(request) {
 	assert.ok(calls.length > 0, `a tool call in ${JSON.stringify(request.body).slice(0, 2000)}`);
 	return JSON.parse(calls[calls.length - 1]);
 }
+
+/** n8n 2.x sends a tool call back with its ID among the arguments: that part of them, if any. */
+const pickCallId = (args) => ('id' in args ? { id: args.id } : {});
 
 /** The last tool answer a model request carries, in either wire format. */
 function lastToolOutput(request) {

@@ -9,18 +9,28 @@ const { execute, executeFailing, executionIn, outputOf } = require('../n8n-under
 const { WORKFLOW } = require('../workflows/builders');
 const { retryCases } = require('./retry');
 
-/** The first example's Results table: the three sheet rows, each with its task, video URL and MP4. */
-function assertVideoTable(items, standIn) {
+/**
+ * The first example's Results table: the three sheet rows, each with its status, video URL and
+ * task, in this column order (a table reads left to right) and no file; the MP4s are Generate
+ * video's items. Returns the table.
+ */
+function assertVideoTable(runData, standIn) {
+	const items = outputOf(runData, 'Results table');
 	assert.deepEqual(items.map((item) => [item.json.row, item.json.name]), [[1, 'Anna'], [2, 'Bo'], [3, 'Cy']]);
-	for (const item of items) {
+	const videos = outputOf(runData, 'Generate video');
+	for (const [index, item] of items.entries()) {
+		assert.deepEqual(Object.keys(item.json), ['row', 'name', 'status', 'videoUrl', 'taskId']);
+		assert.equal(item.binary, undefined, 'the table carries no file');
 		assert.match(item.json.taskId, /^[0-9a-f]{32}$/);
 		assert.ok(standIn.tasks.has(item.json.taskId), `task ${item.json.taskId} was created on the stand-in`);
 		assert.equal(item.json.status, 'succeeded');
 		// Node version 2 (Simplify): videoUrl is the video as Generate asked for it (with the watermark).
 		assert.equal(item.json.videoUrl, `${standIn.cdnUrl}/videos/${item.json.taskId}-wm.mp4`);
-		assert.equal(item.binary.data.mimeType, 'video/mp4');
-		assert.equal(item.binary.data.fileName, `${item.json.taskId}.mp4`);
+		assert.equal(videos[index].json.taskId, item.json.taskId);
+		assert.equal(videos[index].binary.data.mimeType, 'video/mp4');
+		assert.equal(videos[index].binary.data.fileName, `${item.json.taskId}.mp4`);
 	}
+	return items;
 }
 
 /** Every API request carried the token; no request to the video host (the CDN) did. */
@@ -62,7 +72,7 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		const runData = await execute(n8n, WORKFLOW.rows, engine);
 		// Each Generate item is paired with its sheet row: what `$('Spreadsheet rows').item` follows.
 		assert.deepEqual(outputOf(runData, 'Generate video').map((item) => item.pairedItem), [0, 1, 2].map((item) => ({ item })));
-		assertVideoTable(outputOf(runData, 'Results table'), standIn);
+		assertVideoTable(runData, standIn);
 	});
 
 	await check(`example "one video per spreadsheet row" with GPT.GE answering in its schema's forms (the stand-in's 'schema' dialect: code 200, times in epoch ms, only the two named video paths): every row succeeded with no error or warning, videoUrl the exact watermarked video, the times ISO strings of this year${n8n.install.key === '1.x' ? " (expression engine 'legacy')" : ''}`, async () => {
@@ -70,7 +80,7 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		standIn.configure({ dialect: 'schema' });
 		try {
 			const runData = await execute(n8n, WORKFLOW.rows, engine);
-			assertVideoTable(outputOf(runData, 'Results table'), standIn);
+			assertVideoTable(runData, standIn);
 			const { taskDurationMs } = standIn.settings();
 			const iso = (ms) => new Date(Math.floor(ms)).toISOString();
 			for (const { json } of outputOf(runData, 'Generate video')) {
@@ -105,6 +115,7 @@ async function cliCases(n8n, standIn, check, { getTaskId }) {
 		for (const item of finished) {
 			const { taskId } = item.json;
 			assert.deepEqual(item.json, { taskId, status: 'succeeded', videoUrl: `${standIn.cdnUrl}/videos/${taskId}-wm.mp4`, failReason: null });
+			assert.deepEqual(Object.keys(item.json), ['status', 'videoUrl', 'failReason', 'taskId'], 'a table that reads left to right');
 		}
 		assert.ok(runData['Get task'].length >= 2, 'Get Task ran again after the first Wait');
 		assert.equal(finished.filter((item) => item.binary?.data?.mimeType === 'video/mp4').length, 3);

@@ -1,7 +1,8 @@
 // The AI Agent workflow of the agent cases (cases/agent.js): the example
 // examples/agent-chat-with-gpt-ge-tools.json as a user imports it (Chat Trigger, AI Agent,
-// OpenAI Chat Model on GPT.GE's /v1, Simple Memory, the GPT.GE Generate, Get Task and Voice List
-// tools), with its chat made reachable over HTTP and its OpenAI credential the one the case made.
+// OpenAI Chat Model on GPT.GE's /v1, Simple Memory, the GPT.GE tools: Generate from a text in a
+// GPT.GE voice, Generate from an audio URL, Get Task and Voice List), with its chat made
+// reachable over HTTP and its OpenAI credential the one the case made.
 const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT } = require('../n8n');
@@ -37,6 +38,6 @@ function agentWorkflow({ webhookId, openAi, responsesApi = true, responseMode = 
 }
 
 /** The node names of the example the cases look for. */
-const AGENT_NODES = { generate: 'Generate video', getTask: 'Check video', voices: 'List voices' };
+const AGENT_NODES = { speakText: 'Video from text', speakAudio: 'Video from audio', getTask: 'Check video', voices: 'List voices' };
 
 module.exports = { AGENT_NODES, agentWorkflow, openAiCredential };

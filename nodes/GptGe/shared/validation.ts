@@ -161,7 +161,7 @@ async function problemOfItem(
 		itemIndex,
 		description: `${problem.reason} Nothing was sent to GPT.GE.`,
 	});
-	// Which parameter: a tool's answer names it to the model that filled it (api/toolMode.ts).
-	error.context.parameter = problem.parameter;
+	// Which parameter, labelled how, and why: a tool's answer says it in the model's terms (api/toolMode.ts).
+	Object.assign(error.context, { parameter: problem.parameter, label: field, reason: problem.reason });
 	return error;
 }

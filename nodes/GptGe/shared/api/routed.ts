@@ -215,7 +215,7 @@ function sendRouted(call: RoutedCall) {
 		} catch (error) {
 			const secrets = await secretsOf(this);
 			const nodeError = maskError(asNodeError(this, error), secrets);
-			if (isToolMode(this)) return [maskDeep(toolErrorItem(nodeError, state), secrets)];
+			if (isToolMode(this)) return [maskDeep(toolErrorItem(nodeError, state, this.getNode().parameters), secrets)];
 			if (this.continueOnFail()) return [maskDeep(errorItem(nodeError, state), secrets)];
 			throw maskError(withLedger(this, nodeError), secrets);
 		} finally {
