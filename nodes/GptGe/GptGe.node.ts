@@ -50,8 +50,10 @@ export class GptGe implements INodeType {
 		icon: { light: 'file:gptge.svg', dark: 'file:gptge.dark.svg' },
 		group: ['transform'],
 		// 2: Generate and Get Task simplify their items by default (Simplify); 1 keeps its items.
-		version: [1, 2],
-		defaultVersion: 2,
+		// 3: Clone Voice From Sample's Voice Sample URL is the Audio URL's parameter (audioUrl), so a
+		// value survives switching Voice Source; 1 and 2 keep their own sampleAudioUrl.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: operationSubtitle(properties),
 		description: 'Create talking digital-human videos with the GPT.GE API',
 		defaults: {

@@ -13,6 +13,8 @@ import { valueAt } from './values';
 
 /** One item's parameters, expressions evaluated for that item. */
 export interface ItemInput {
+	/** The node's version: which parameter holds a value can depend on it. */
+	readonly typeVersion: number;
 	/** A parameter's value; `options.x` reads option x of the Options collection. */
 	value(parameter: string): unknown;
 	/** The name the editor showed for a value picked from a list (a resource locator's), if any. */
@@ -51,7 +53,7 @@ export interface BuiltRequest {
  * parameter given as an expression is checked by the value the engine already evaluated for
  * the request, so no expression is evaluated twice; one missing here is evaluated again.
  */
-export type SentValues = (request: BuiltRequest, state: ItemState) => Record<string, unknown>;
+export type SentValues = (request: BuiltRequest, state: ItemState, typeVersion: number) => Record<string, unknown>;
 
 interface ItemValidator {
 	check: InputCheck;
@@ -134,16 +136,17 @@ async function problemOfItem(
 ): Promise<Error | null> {
 	if (failure) return failure;
 	const { itemIndex } = state;
-	const parameters = context.getNode().parameters;
+	const { parameters, typeVersion } = context.getNode();
 	const item = context.getExecuteData()?.data?.main?.[0]?.[itemIndex] ?? undefined;
 	let sent: Record<string, unknown> | undefined;
 	const input: ItemInput = {
+		typeVersion,
 		value(parameter) {
 			let raw = valueAt(parameters, parameter);
 			// A resource locator ({ __rl, mode, value }) is checked by its value.
 			if (raw && typeof raw === 'object' && '__rl' in raw) raw = (raw as IDataObject).value;
 			if (typeof raw !== 'string' || !raw.startsWith('=')) return raw;
-			sent ??= sentValues?.(request, state) ?? {};
+			sent ??= sentValues?.(request, state, typeVersion) ?? {};
 			return parameter in sent ? sent[parameter] : context.evaluateExpression(raw.slice(1), itemIndex);
 		},
 		pickedName(parameter) {

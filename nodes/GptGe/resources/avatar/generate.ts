@@ -15,7 +15,7 @@ import { shapeTaskOutput } from '../../shared/taskOutput';
 import { inputCheck } from '../../shared/validation';
 import { VOICE_IDS_EXPRESSION, VOICE_IDS_PATTERN } from '../../shared/voices';
 import { waitForTask } from '../../shared/waiting';
-import { BODY_PATHS, generateSentValues, sentTo, type VoiceSource } from './generateBody';
+import { BODY_PATHS, FILE_LABELS, generateSentValues, sampleUrlParameters, sentTo, type VoiceSource } from './generateBody';
 import { checkGenerateInput, prepareGenerate, resumeExistingTask, toTaskItem } from './generateSteps';
 
 /* Avatar → Generate: its fields and routing. What it does around its request is in generateSteps.ts. */
@@ -31,12 +31,28 @@ function showForVoiceSource(voiceSource: VoiceSource, audioInput?: 'url' | 'bina
 	};
 }
 
+/**
+ * Voice Sample URL: one field per parameter that holds it, shown in the node versions it holds
+ * it in (generateBody.ts, SAMPLE_URL_PARAMETER). From version 3 it is the Audio URL's parameter.
+ */
+const voiceSampleUrlFields: INodeProperties[] = sampleUrlParameters().map(({ parameter, versions }) => ({
+	displayName: FILE_LABELS.voiceSample.url,
+	name: parameter,
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. https://example.com/voice-sample.mp3',
+	description: 'Public URL of a recording of the voice to clone. A Google Drive or Dropbox share link is sent as its download link.',
+	displayOptions: { show: { ...showForVoiceSource('createVoice', 'url').show, '@version': versions } },
+	routing: sentTo(BODY_PATHS.createVoice.voiceSample),
+}));
+
 const showForAvatarInput = (avatarInput: 'url' | 'binary') => ({ ...showOnlyForGenerate, avatarInput: [avatarInput] });
 
 export const avatarGenerateDescription: INodeProperties[] = [
 	fileInputChoice('Avatar Input', 'avatarInput', showOnlyForGenerate, 'photo or video of the person'),
 	{
-		displayName: 'Avatar URL',
+		displayName: FILE_LABELS.avatar.url,
 		name: 'avatarUrl',
 		type: 'string',
 		default: '',
@@ -47,7 +63,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		displayOptions: { show: showForAvatarInput('url') },
 		routing: sentTo(BODY_PATHS.audioUrl.avatarUrl),
 	},
-	binaryFieldName('Avatar Binary Field', 'avatarBinaryProperty', showForAvatarInput('binary'), 'photo or video of the person who speaks'),
+	binaryFieldName(FILE_LABELS.avatar.binary, 'avatarBinaryProperty', showForAvatarInput('binary'), 'photo or video of the person who speaks'),
 	{
 		displayName: 'Voice Source',
 		name: 'voiceSource',
@@ -76,7 +92,7 @@ export const avatarGenerateDescription: INodeProperties[] = [
 	},
 	fileInputChoice('Audio Input', 'audioInput', showForVoiceSource('audioUrl').show, 'audio track'),
 	{
-		displayName: 'Audio URL',
+		displayName: FILE_LABELS.audioTrack.url,
 		name: 'audioUrl',
 		type: 'string',
 		default: '',
@@ -86,23 +102,12 @@ export const avatarGenerateDescription: INodeProperties[] = [
 		displayOptions: showForVoiceSource('audioUrl', 'url'),
 		routing: sentTo(BODY_PATHS.audioUrl.audioUrl),
 	},
-	binaryFieldName('Audio Binary Field', 'audioBinaryProperty', showForVoiceSource('audioUrl', 'binary').show, 'audio track'),
-	// The same choice and field under the voice sample's labels: a value survives switching the source.
+	binaryFieldName(FILE_LABELS.audioTrack.binary, 'audioBinaryProperty', showForVoiceSource('audioUrl', 'binary').show, 'audio track'),
+	// The same choice and fields under the voice sample's labels: a value survives switching the source.
 	fileInputChoice('Voice Sample Input', 'audioInput', showForVoiceSource('createVoice').show, 'recording of the voice to clone'),
-	{
-		displayName: 'Voice Sample URL',
-		name: 'sampleAudioUrl',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. https://example.com/voice-sample.mp3',
-		description:
-			'Public URL of a recording of the voice to clone. A Google Drive or Dropbox share link is sent as its download link.',
-		displayOptions: showForVoiceSource('createVoice', 'url'),
-		routing: sentTo(BODY_PATHS.createVoice.sampleAudioUrl),
-	},
+	...voiceSampleUrlFields,
 	binaryFieldName(
-		'Voice Sample Binary Field',
+		FILE_LABELS.voiceSample.binary,
 		'audioBinaryProperty',
 		showForVoiceSource('createVoice', 'binary').show,
 		'recording of the voice to clone',

@@ -45,12 +45,15 @@ function checkSpeech(input: ItemInput): InputProblem | undefined {
 	return checkOneOf(input, 'language', languageCodes) ?? checkNotEmpty(input, 'text');
 }
 
-/** A file's URL, or its binary field, is one that can be sent. */
+/** A file's URL, or its binary field, is one that can be sent; a problem names the field by the label it is shown under. */
 async function checkFileInput(input: ItemInput, file: FileInput): Promise<InputProblem | undefined> {
-	if (input.value(file.choice) !== 'binary') return checkHttpUrl(input, file.urlField);
+	if (input.value(file.choice) !== 'binary') {
+		const problem = checkHttpUrl(input, file.urlField);
+		return problem && { ...problem, label: file.labels.url };
+	}
 	const maxBytes = maxUploadBytes(input.value('options.maxUploadSize'));
 	const problem = await checkBinaryFile(input, file.binaryField, maxBytes, file.accepted);
-	return problem && { ...problem, label: file.binaryLabel };
+	return problem && { ...problem, label: file.labels.binary };
 }
 
 /**
@@ -60,7 +63,7 @@ async function checkFileInput(input: ItemInput, file: FileInput): Promise<InputP
 export const checkGenerateInput: InputCheck = async (input, _request, state) => {
 	if (state.resumed) return undefined;
 	const voiceSource = input.value('voiceSource') as VoiceSource;
-	for (const file of fileInputsFor(voiceSource)) {
+	for (const file of fileInputsFor(voiceSource, input.typeVersion)) {
 		const problem = await checkFileInput(input, file);
 		if (problem) return problem;
 	}
@@ -116,7 +119,8 @@ export async function prepareGenerate(
 		return statusQuery;
 	}
 	const body = (request.body ?? {}) as IDataObject;
-	for (const fileInput of fileInputsFor(context.getNodeParameter('voiceSource') as VoiceSource)) {
+	const voiceSource = context.getNodeParameter('voiceSource') as VoiceSource;
+	for (const fileInput of fileInputsFor(voiceSource, context.getNode().typeVersion)) {
 		if (context.getNodeParameter(fileInput.choice) === 'binary') await uploadFileInput(context, state, fileInput, body);
 		// The URL as pasted (spaces, an unencoded path, a share page) becomes the one the check accepted.
 		else setValueAt(body, fileInput.bodyPath, sentUrlOf(valueAt(body, fileInput.bodyPath)));
