@@ -145,19 +145,25 @@ describe('node description', () => {
 		expect(routing.output.postReceive[0].name).toBe('checkApiAnswer');
 	});
 
+	// Version 3 (the default): the voice sample's URL is the Audio URL's parameter, audioUrl.
+	const v3 = ['noWatermark', 'waitForCompletion', 'simplify', 'options'];
 	test.each([
-		['audioUrl', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
-		['audioUrl', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', 'noWatermark', 'waitForCompletion', 'options']],
-		['createVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-		['createVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		[3, 'audioUrl', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'audioUrl', ...v3]],
+		[3, 'audioUrl', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', ...v3]],
+		[3, 'createVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'audioUrl', 'sampleLengthNotice', 'language', 'text', ...v3]],
+		[3, 'createVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'audioInput', 'audioBinaryProperty', 'sampleLengthNotice', 'language', 'text', ...v3]],
 		// Language before Voice: the voice list shows the chosen language's voices.
-		['useVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-		['useVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'language', 'voice', 'text', 'noWatermark', 'waitForCompletion', 'options']],
-	])('with voice source %s and files from %s the editor shows exactly those fields, in this order', (voiceSource, from, expected) => {
+		[3, 'useVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'language', 'voice', 'text', ...v3]],
+		[3, 'useVoice', 'binary', ['avatarInput', 'avatarBinaryProperty', 'voiceSource', 'language', 'voice', 'text', ...v3]],
+		// Versions 1 and 2 keep the sample in sampleAudioUrl, which their saved workflows hold (1 has no Simplify).
+		[2, 'createVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', ...v3]],
+		[1, 'createVoice', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'sampleAudioUrl', 'sampleLengthNotice', 'language', 'text', 'noWatermark', 'waitForCompletion', 'options']],
+		[1, 'audioUrl', 'url', ['avatarInput', 'avatarUrl', 'voiceSource', 'audioInput', 'audioUrl', 'noWatermark', 'waitForCompletion', 'options']],
+	])('version %i, voice source %s, files from %s: the editor shows exactly those fields, in this order', (typeVersion, voiceSource, from, expected) => {
 		const parameters = { resource: 'avatar', operation: 'generate', voiceSource, avatarInput: from, audioInput: from };
 		const shown = description.properties
 			.filter((property) => !['resource', 'operation', 'requestOptions'].includes(property.name))
-			.filter((property) => NodeHelpers.displayParameter(parameters, property, null, description))
+			.filter((property) => NodeHelpers.displayParameter(parameters, property, { typeVersion, parameters }, description))
 			.map((property) => property.name);
 		expect(shown).toStrictEqual(expected);
 	});
