@@ -13,9 +13,11 @@ const UPLOAD_ACTION = { name: 'Upload a file', group: /^File actions$/i };
  */
 const VOICE_SOURCES = {
 	'Audio URL': { shows: ['audioInput', 'audioUrl'], audioInputLabel: 'Audio Input' },
-	'Clone Voice From Sample': { shows: ['audioInput', 'sampleAudioUrl', 'language', 'text'], audioInputLabel: 'Voice Sample Input' },
+	// From node version 3 the voice sample's URL is the Audio URL's parameter, labelled Voice Sample URL.
+	'Clone Voice From Sample': { shows: ['audioInput', 'audioUrl', 'language', 'text'], audioInputLabel: 'Voice Sample Input' },
 	'Use Existing Voice': { shows: ['language', 'voice', 'text'] },
 };
+// sampleAudioUrl is versions 1 and 2's voice sample: listed so a version 3 node showing it is seen.
 const VOICE_PARAMETERS = ['audioInput', 'audioUrl', 'audioBinaryProperty', 'sampleAudioUrl', 'language', 'voice', 'text'];
 /** Shown for every Voice Source, in this order (Avatar Input on its default, URL). */
 const ALWAYS_SHOWN = ['avatarInput', 'avatarUrl', 'voiceSource'];
@@ -32,7 +34,7 @@ const BINARY_FILE = 'Binary File';
 const BINARY_INPUTS = [
 	{ input: 'avatar', choice: 'avatarInput', choiceLabel: 'Avatar Input', urlField: 'avatarUrl', urlLabel: 'Avatar URL', field: 'avatarBinaryProperty', label: 'Avatar Binary Field', value: 'data', hint: /The name of the input binary field holding the photo or video/ },
 	{ input: 'audio', voiceSource: 'Audio URL', choice: 'audioInput', choiceLabel: 'Audio Input', urlField: 'audioUrl', urlLabel: 'Audio URL', field: 'audioBinaryProperty', label: 'Audio Binary Field', value: 'data', hint: /The name of the input binary field holding the audio track/ },
-	{ input: 'voice sample', voiceSource: 'Clone Voice From Sample', choice: 'audioInput', choiceLabel: 'Voice Sample Input', urlField: 'sampleAudioUrl', urlLabel: 'Voice Sample URL', field: 'audioBinaryProperty', label: 'Voice Sample Binary Field', value: 'data', hint: /The name of the input binary field holding the recording of the voice to clone/ },
+	{ input: 'voice sample', voiceSource: 'Clone Voice From Sample', choice: 'audioInput', choiceLabel: 'Voice Sample Input', urlField: 'audioUrl', urlLabel: 'Voice Sample URL', field: 'audioBinaryProperty', label: 'Voice Sample Binary Field', value: 'data', hint: /The name of the input binary field holding the recording of the voice to clone/ },
 ];
 const NODE_TYPE = 'n8n-nodes-gptge.gptGe';
 /** With Wait for Completion on: the fields it shows and the default each input must display (not "10.0"). */
