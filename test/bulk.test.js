@@ -414,7 +414,7 @@ test('the status checks of a run yield to its creates', async () => {
 	});
 });
 
-test('the node evaluates no expression of a row twice before sending: 4 evaluations by the engine, 1 for the output', async () => {
+test('the node evaluates no expression of a row twice before sending: only the engine\'s evaluations, and 1 for the output', async () => {
 	const { WorkflowExpression } = require('n8n-workflow');
 	const evaluations = new Map();
 	const resolve = WorkflowExpression.prototype.resolveSimpleParameterValue;
@@ -429,9 +429,12 @@ test('the node evaluates no expression of a row twice before sending: 4 evaluati
 		spy.mockRestore();
 	}
 
-	// The engine resolves each routed parameter 4 times per row (building the request and its
-	// base URL); the input check reads the built request instead of evaluating again.
-	expect(evaluations.get('={{ $json.photo.replace(".jpg", ".mp3") }}')).toBe(4 * 3);
+	// The engine resolves a parameter twice per row for each field of that name, shown or not
+	// (n8n-core's RoutingNode reads every field's value before it looks whether it shows), and twice
+	// more for the field shown (building the request and its base URL): 4 for one field. audioUrl is
+	// two fields, Audio URL and (from version 3) Voice Sample URL, so 6. The input check reads the
+	// built request instead of evaluating again.
+	expect(evaluations.get('={{ $json.photo.replace(".jpg", ".mp3") }}')).toBe(6 * 3);
 	// avatarUrl once more per row: Generate's output item carries it.
 	expect(evaluations.get('={{ $json.photo }}')).toBe(5 * 3);
 });

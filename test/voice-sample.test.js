@@ -109,6 +109,28 @@ describe('the request: each version sends its sample from its own parameter', ()
 		});
 	});
 
+	// The input check reads the sample from the built body under the version's parameter
+	// (generateSentValues); were it not found there it would be evaluated once more per row.
+	test.each([
+		[3, 'audioUrl', 6],
+		[2, 'sampleAudioUrl', 4],
+	])('version %i: the input check evaluates no expression in %s again (%i evaluations a row, all the engine\'s)', async (typeVersion, parameter, perRow) => {
+		const { WorkflowExpression } = require('n8n-workflow');
+		const resolve = WorkflowExpression.prototype.resolveSimpleParameterValue;
+		let evaluations = 0;
+		const spy = jest.spyOn(WorkflowExpression.prototype, 'resolveSimpleParameterValue').mockImplementation(function (value, ...rest) {
+			if (value === SPEECH) evaluations += 1;
+			return resolve.call(this, value, ...rest);
+		});
+		interceptGenerate({ times: 2 });
+		try {
+			await runNode({ parameters: generate({ voiceSource: 'createVoice', [parameter]: SPEECH, text: 'Hi' }), typeVersion, items: [{ json: { speech: SAMPLE } }, { json: { speech: SAMPLE } }] });
+		} finally {
+			spy.mockRestore();
+		}
+		expect(evaluations).toBe(perRow * 2);
+	});
+
 	test('version 3, Audio URL: audio_url from audioUrl, as before', async () => {
 		expect(await sent({ voiceSource: 'audioUrl', audioUrl: AUDIO }, 3)).toStrictEqual({ avatar_url: AVATAR, audio_url: AUDIO, no_watermark: false });
 	});
