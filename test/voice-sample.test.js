@@ -174,6 +174,20 @@ describe('input errors name the field by the label shown for the voice source', 
 		expect(error.context.parameter).toBe(parameter);
 	});
 
+	test.each([
+		['createVoice', { ...clone, audioUrl: 'sample.mp3' }, 'Voice Sample URL'],
+		['audioUrl', { voiceSource: 'audioUrl', audioUrl: 'sample.mp3' }, 'Audio URL'],
+	])("version 3 as a tool, %s: a bad URL the workflow set is named by its label in the tool's answer", async (_source, parameters, label) => {
+		const requests = interceptGenerate();
+
+		const [{ json }] = await runNode({ parameters: generate(parameters), typeVersion: 3, tool: true });
+
+		expect(requests).toHaveLength(0);
+		const start = `The tool's ${label} (set in the workflow, not an argument): "sample.mp3" is not an http(s) URL.`;
+		expect(json.error.slice(0, start.length)).toBe(start);
+		expect(json.field).toBe('audioUrl');
+	});
+
 	test('version 3: an expression in the sample that gives no URL, for the row it gives none', async () => {
 		const error = await refused({ ...clone, audioUrl: SPEECH }, 3, [{ json: { speech: SAMPLE } }, { json: { speech: 'not a url' } }]);
 
