@@ -65,10 +65,7 @@ describe.each(FILES)('%s', (file) => {
 
 // A user imports an example to learn the node as it is now (Simplify's flat items), not version 1,
 // which stays for workflows built before it.
-// Version 3 (the shared voice sample, issue 29 point 7) is newer than the examples, which are moved
-// to it in a change of their own: until then this is known to fail. Once they are moved it passes,
-// so `test.failing` reports it: make it `test.each` again then.
-test.failing.each(fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json')))("%s: its GPT.GE nodes are at the node's default version", (file) => {
+test.each(fs.readdirSync(EXAMPLES).filter((file) => file.endsWith('.json')))("%s: its GPT.GE nodes are at the node's default version", (file) => {
 	const { defaultVersion } = new GptGe().description;
 	const workflow = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
 	const gptGe = workflow.nodes.filter((node) => node.type.startsWith('n8n-nodes-gptge.'));
