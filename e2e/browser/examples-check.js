@@ -31,7 +31,7 @@
 // example answers both AGENT_PROMPTS in its chat panel with a video URL, one task each.
 //
 // Resolves with the summary { n8nVersion, examples: { [file]: { name, id, viewports: { [WxH]: {
-// zoom, notes: [{ name, fontPx: { min, body }, overflow, links, linksNotWritten, box }],
+// zoom, notes: [{ name, fontPx: { min, body }, overflow, filled, links, linksNotWritten, box }],
 // overlaps, overlays, nodes, failures, screenshot } } } }, escapeProbe, voiceSwitches,
 // agentChat: { prompts: [{ name, prompt, answer, creates, screenshot }] }, screenshots, seconds,
 // failures }. Rejects with one Error listing every failed expectation; error.summary holds the

@@ -70,7 +70,9 @@ function judgeLayout(workflow, layout, where, minFontPx = VIEWPORTS[0].minFontPx
 		if (madeUp.length) {
 			failures.push(`${where}: note "${name}" shows links the author did not write: ${madeUp.map((link) => `"${link.text}" → ${link.href}`).join(', ')}`);
 		}
-		return { name, fontPx: note.fontPx, overflow, links: note.links, linksNotWritten: madeUp, box: note.box };
+		// Recorded, not required: how much of its box the text fills (a note sized to its text fills most).
+		const filled = content.clientHeight ? Math.round((content.textHeight / content.clientHeight) * 100) / 100 : null;
+		return { name, fontPx: note.fontPx, overflow, filled, links: note.links, linksNotWritten: madeUp, box: note.box };
 	});
 
 	const overlaps = [];

@@ -6,7 +6,8 @@
 /**
  * Reads the open canvas (runs in the page). Resolves with { zoom (the viewport's scale), canvas
  * (the canvas element's box), notes: [{ id (the node ID), box, text (first 60 characters),
- * content: { clientHeight, scrollHeight, clientWidth, scrollWidth } (the note's content wrapper),
+ * content: { clientHeight, scrollHeight, clientWidth, scrollWidth, textHeight (down to the last
+ * text block's bottom, in canvas pixels like the others) } (the note's content wrapper),
  * blocks: [{ tag, clientWidth, scrollWidth, clientHeight, scrollHeight }] (each pre / code block),
  * fontPx: { min, body } (smallest computed font size × zoom over the note's text, and over its
  * paragraphs and list items), links: [{ text, href }] }], nodes: [{ name, type, box (the node with
@@ -47,12 +48,18 @@ function readCanvasLayout(page) {
 				sizes.min = Math.min(sizes.min, px);
 				if (element.closest('p, li')) sizes.body = Math.min(sizes.body, px);
 			}
+			// How much of the note its text fills (issue 29: "notes sized to their text"): the
+			// rendered blocks' extent against the content wrapper's height.
+			const blocksShown = [...content.querySelectorAll('h1, h2, h3, h4, p, ul, ol, pre, table, blockquote')].filter(shown);
+			const textBottom = Math.max(0, ...blocksShown.map((block) => block.getBoundingClientRect().bottom));
+			const contentBox = content.getBoundingClientRect();
+			const textHeight = blocksShown.length ? Math.round((textBottom - contentBox.top) / (zoom || 1)) : 0;
 			const round = (px) => (Number.isFinite(px) ? Math.round(px * 10) / 10 : null);
 			return {
 				id: flowNode?.getAttribute('data-id') ?? null,
 				box: boxOf(flowNode ?? sticky),
 				text: content.innerText.trim().replace(/\s+/g, ' ').slice(0, 60),
-				content: { clientHeight: content.clientHeight, scrollHeight: content.scrollHeight, clientWidth: content.clientWidth, scrollWidth: content.scrollWidth },
+				content: { clientHeight: content.clientHeight, scrollHeight: content.scrollHeight, clientWidth: content.clientWidth, scrollWidth: content.scrollWidth, textHeight },
 				blocks,
 				fontPx: { min: round(sizes.min), body: round(sizes.body) },
 				links: [...sticky.querySelectorAll('a')].filter((a) => !a.closest('.sticky-textarea')).map((a) => ({ text: a.innerText.trim(), href: a.getAttribute('href') })),
