@@ -98,7 +98,14 @@ async function escapeProbe(session) {
 		});
 		await openWorkflow(page, base, id);
 		const screenshot = await shot('escape-probe');
-		const paragraphs = await page.$$eval(`${tid('sticky')} p`, (found) => found.map((p) => ({ text: p.innerText.trim(), links: [...p.querySelectorAll('a')].map((a) => ({ text: a.innerText.trim(), href: a.getAttribute('href') })) })));
+		// Each line's own element: the one holding its text and not the other line's (1.123 wraps both paragraphs in one more <p>).
+		const paragraphs = await page.$eval(tid('sticky'), (sticky) =>
+			['Escaped:', 'Plain:'].map((start) => {
+				const own = [...sticky.querySelectorAll('*')].filter((element) => element.innerText.trim().startsWith(start) && !/Escaped:[\s\S]*Plain:/.test(element.innerText));
+				const line = own[own.length - 1];
+				return { text: line ? line.innerText.trim() : null, links: line ? [...line.querySelectorAll('a')].map((a) => ({ text: a.innerText.trim(), href: a.getAttribute('href') })) : [] };
+			}),
+		);
 		summary.escapeProbe = { markdown: ESCAPE_PROBE, paragraphs, screenshot };
 		const escaped = paragraphs.find((p) => p.text.startsWith('Escaped:'));
 		expect(escaped?.text === 'Escaped: GPT.GE account.', `escape probe: the escaped note reads ${JSON.stringify(escaped?.text)}, expected "Escaped: GPT.GE account." — see ${screenshot}`);
