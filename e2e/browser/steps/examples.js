@@ -98,16 +98,25 @@ async function escapeProbe(session) {
 		});
 		await openWorkflow(page, base, id);
 		const screenshot = await shot('escape-probe');
-		// Each line's own element: the one holding its text and not the other line's (1.123 wraps both paragraphs in one more <p>).
-		const paragraphs = await page.$eval(tid('sticky'), (sticky) =>
-			['Escaped:', 'Plain:'].map((start) => {
-				const own = [...sticky.querySelectorAll('*')].filter((element) => element.innerText.trim().startsWith(start) && !/Escaped:[\s\S]*Plain:/.test(element.innerText));
-				const line = own[own.length - 1];
-				return { text: line ? line.innerText.trim() : null, links: line ? [...line.querySelectorAll('a')].map((a) => ({ text: a.innerText.trim(), href: a.getAttribute('href') })) : [] };
-			}),
-		);
+		// Each line's text and links, read from the text in order (1.123 puts both lines in one element).
+		const paragraphs = await page.$eval(tid('sticky'), (sticky) => {
+			const lines = [];
+			const walker = document.createTreeWalker(sticky, NodeFilter.SHOW_TEXT);
+			for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+				if (text.parentElement.closest('.sticky-textarea, textarea')) continue;
+				const parts = text.textContent.split(/(?=Escaped:|Plain:)/);
+				for (const [index, part] of parts.entries()) {
+					if (/^(Escaped|Plain):/.test(part) || !lines.length) lines.push({ text: '', links: [] });
+					const line = lines[lines.length - 1];
+					line.text += part;
+					const link = text.parentElement.closest('a');
+					if (link && index === 0 && !line.links.includes(link)) line.links.push(link);
+				}
+			}
+			return lines.map((line) => ({ text: line.text.replace(/\s+/g, ' ').trim(), links: line.links.map((a) => ({ text: a.innerText.trim(), href: a.getAttribute('href') })) }));
+		});
 		summary.escapeProbe = { markdown: ESCAPE_PROBE, paragraphs, screenshot };
-		const escaped = paragraphs.find((p) => p.text.startsWith('Escaped:'));
+		const escaped = paragraphs.find((line) => line.text.startsWith('Escaped:'));
 		expect(escaped?.text === 'Escaped: GPT.GE account.', `escape probe: the escaped note reads ${JSON.stringify(escaped?.text)}, expected "Escaped: GPT.GE account." — see ${screenshot}`);
 		expect(escaped && escaped.links.length === 0, `escape probe: "GPT\\.GE" still renders as a link: ${JSON.stringify(escaped?.links)} — see ${screenshot}`);
 	});
