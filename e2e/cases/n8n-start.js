@@ -11,6 +11,7 @@ const { OWNER } = require('../harness/settings');
 const { STOP_POLL_SECONDS, WORKFLOW, example } = require('../workflows/builders');
 
 const EDITOR_CHECK = path.join(E2E, 'browser/editor-check.js');
+const EXAMPLES_CHECK = path.join(E2E, 'browser/examples-check.js');
 
 /**
  * The cases that need `n8n start`: its REST API as the editor uses it, and the editor itself.
@@ -86,6 +87,7 @@ async function serverCases(n8n, standIn, check, onServer = []) {
 		for (const cases of onServer) await cases({ n8n, standIn, check, rest, baseUrl });
 
 		await editorCheck(n8n, standIn, baseUrl, check);
+		await examplesCheck(n8n, standIn, baseUrl, check);
 	} finally {
 		if (server) {
 			await stopProcesses([server]);
@@ -156,6 +158,32 @@ async function editorCheck(n8n, standIn, baseUrl, check) {
 			fs.writeFileSync(path.join(n8n.artifacts, 'editor-check.json'), JSON.stringify(summary, null, 2));
 		} catch (error) {
 			if (error.summary) fs.writeFileSync(path.join(n8n.artifacts, 'editor-check.json'), JSON.stringify(error.summary, null, 2));
+			error.message += `\n(screenshots: ${screenshotsDir})`;
+			throw error;
+		}
+	});
+}
+
+/** The examples as a newcomer opens them in the editor (e2e/browser/examples-check.js, issue 29). */
+async function examplesCheck(n8n, standIn, baseUrl, check) {
+	await check('examples in the editor (headless Chromium, 1440×900 and 1280×800 at n8n\'s zoom-to-fit): every note fits (no code block scrolls sideways) and reads at ≥ 10 px (≥ 9 px at 1280×800); n8n\'s own buttons cover no node or note; only links the author wrote are links (GPT\\.GE renders unlinked); switching Voice Source keeps the example\'s expressions; the agent example\'s chat answers both prompts (a text in a GPT.GE voice, an audio URL) with a video URL, one task each', async () => {
+		const { checkExamples } = require(EXAMPLES_CHECK);
+		const screenshotsDir = path.join(n8n.artifacts, 'examples-screenshots');
+		const summaryFile = path.join(n8n.artifacts, 'examples-check.json');
+		fs.rmSync(screenshotsDir, { recursive: true, force: true });
+		try {
+			const summary = await checkExamples({
+				baseUrl,
+				screenshotsDir,
+				owner: OWNER,
+				examplesDir: path.join(ROOT, 'examples'),
+				api: { baseUrl: standIn.url, token: standIn.token },
+				apiRequests: () => standIn.requests,
+			});
+			note(`screenshots: ${path.relative(ROOT, screenshotsDir)}; ${summary.seconds} s`);
+			fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2));
+		} catch (error) {
+			if (error.summary) fs.writeFileSync(summaryFile, JSON.stringify(error.summary, null, 2));
 			error.message += `\n(screenshots: ${screenshotsDir})`;
 			throw error;
 		}
