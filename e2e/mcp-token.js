@@ -9,12 +9,23 @@ const path = require('node:path');
 
 const MCP_EXAMPLE = path.join(__dirname, '..', 'examples', 'mcp-server-gpt-ge-tools.json');
 
-/** The example's MCP Server Trigger: its workflow ID, path and Bearer credential (ID and name). */
+/** A workflow's MCP Server Trigger: its path (the production URL is /mcp/<path>) and its Bearer credential (ID and name). */
+function mcpTriggerOf(workflow) {
+	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
+	return { path: trigger.parameters.path, credential: trigger.credentials.httpBearerAuth };
+}
+
+/** The MCP example's workflow ID and trigger. */
 function mcpExample() {
 	const workflow = JSON.parse(fs.readFileSync(MCP_EXAMPLE, 'utf8'));
-	const trigger = workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger');
-	return { workflowId: workflow.id, path: trigger.parameters.path, credential: trigger.credentials.httpBearerAuth };
+	return { workflowId: workflow.id, ...mcpTriggerOf(workflow) };
 }
+
+/** The credential record `n8n import:credentials` takes for a Bearer credential. */
+const bearerCredential = ({ id, name }, token) => ({ id, name, type: 'httpBearerAuth', data: { token } });
+
+/** A new client token: 32 random bytes, URL-safe (no character a header or a shell treats specially). */
+const newToken = () => crypto.randomBytes(32).toString('base64url');
 
 /**
  * The token the user folder's n8n holds in the example's credential (read with `n8n
@@ -34,8 +45,8 @@ async function mcpClientToken(n8n, artifacts) {
 		fs.rmSync(file, { force: true });
 	}
 	if (kept) return { token: kept, created: false, toImport: [] };
-	const token = crypto.randomBytes(32).toString('base64url');
-	return { token, created: true, toImport: [{ ...credential, type: 'httpBearerAuth', data: { token } }] };
+	const token = newToken();
+	return { token, created: true, toImport: [bearerCredential(credential, token)] };
 }
 
 /** What `npm start` prints about the MCP example: its URL, the credential, the token, a client configuration to paste. */
@@ -53,4 +64,4 @@ function mcpClientLines({ token, created }, editor) {
 	];
 }
 
-module.exports = { mcpClientLines, mcpClientToken, mcpExample };
+module.exports = { bearerCredential, mcpClientLines, mcpClientToken, mcpExample, mcpTriggerOf, newToken };
