@@ -138,7 +138,7 @@ async function mcpCases(n8n, standIn, check) {
 			note(`Get_video_task called ${answers.length} times (${answers.map((answer) => answer.status).join(', ')}); last: ${JSON.stringify(ready)}`);
 		});
 
-		await check('MCP: a bad argument (avatarUrl "presenter.jpg", not a URL) comes back to the client as a tool result it can read, naming the field; nothing created', async () => {
+		await check('MCP: a bad argument (avatarUrl "presenter.jpg", not a URL) comes back to the client as a tool result it can read, naming the argument and what to send instead; nothing created', async () => {
 			const since = Date.now();
 			const voice = `${VOICES[3].voice_engine_id}:${VOICES[3].audio_id}`;
 			const result = await client.callTool({ name: 'Generate_avatar_video', arguments: { avatarUrl: 'presenter.jpg', language: 'en', voice, text: TEXT } });
@@ -148,7 +148,8 @@ async function mcpCases(n8n, standIn, check) {
 			const [answer] = answerOf(result);
 			assert.equal(answer.field, 'avatarUrl');
 			assert.equal(answer.nothingCreated, true);
-			assert.match(answer.error, /Avatar URL.*presenter\.jpg/);
+			// The model's own argument named, and what to send instead (its $fromAI description).
+			assert.match(answer.error, /^Argument avatarUrl: "presenter\.jpg" is not an http\(s\) URL\. .*Send avatarUrl as: Public http\(s\) URL of a photo/);
 		});
 	} finally {
 		await client?.close().catch(() => {});
