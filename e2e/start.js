@@ -8,7 +8,8 @@
 // to npm or to this process, SIGHUP when the terminal closes, npm ending without passing the
 // signal on, n8n or the stand-in failing) ends n8n with its task runner (its own process group)
 // and the stand-in, and removes the temporary folder; start-reaper.js does the same when this
-// process is killed outright. The examples are imported once per user folder.
+// process is killed outright. The examples are imported once per user folder, and so is the MCP
+// example's client token (mcp-token.js).
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -16,6 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { optionsFromEnv, startStandIn } = require('../stand-in/server');
 const { N8N_BIN, gptGeCredential, installPackedPackage, n8nEnv, runN8n, stopRunningCommands } = require('./n8n');
+const { mcpClientLines, mcpClientToken, mcpExample } = require('./mcp-token');
 
 const E2E = __dirname;
 const ROOT = path.join(E2E, '..');
@@ -193,8 +195,9 @@ async function main() {
 	const data = token ? { apiToken: token, baseUrl: process.env.GPTGE_BASE_URL ?? 'https://api.gpt.ge' } : { apiToken: standIn.token, baseUrl: standIn.url };
 	const credentials = path.join(artifacts, 'credentials.json');
 	const openAi = openAiCredential(data);
-	fs.writeFileSync(credentials, JSON.stringify([...gptGeCredential(data), openAi]));
 	const n8n = (args) => runN8n(args, env);
+	const mcp = await mcpClientToken(n8n, artifacts);
+	fs.writeFileSync(credentials, JSON.stringify([...gptGeCredential(data), openAi, ...mcp.toImport]));
 	await n8n(['import:credentials', `--input=${credentials}`]);
 	fs.rmSync(credentials); // the token is in n8n's database now, encrypted; not left in a file
 	const examples = examplesToImport(path.join(artifacts, 'examples'));
@@ -220,6 +223,10 @@ async function main() {
 	console.log(`    their files: ${FILES}`);
 	console.log(token ? `  Credential "GPT.GE account": ${data.baseUrl} (your token)` : `  Credential "GPT.GE account": the stand-in API at ${standIn.url} (videos take ${standInOptions.taskDurationMs / 1000} s)`);
 	console.log(`  Credential "${openAi.name}": ${openAi.data.url}`);
+	for (const line of mcpClientLines(mcp, editor)) console.log(`  ${line}`);
+	if (mcp.created && !examples.fresh.includes(mcpExample().workflowId)) {
+		console.log('    (Your MCP example is from an earlier start: if its trigger\'s Authentication is None, choose Bearer Auth and this credential.)');
+	}
 	console.log('  Stop with Ctrl-C.\n');
 }
 

@@ -6,9 +6,9 @@ const path = require('node:path');
 const { GptGe } = require('../nodes/GptGe/GptGe.node');
 
 const EXAMPLES = path.join(__dirname, '..', 'examples');
-// The MCP example joins this list once its notes follow the same plan.
 const FILES = [
 	'agent-chat-with-gpt-ge-tools.json',
+	'mcp-server-gpt-ge-tools.json',
 	'one-video-per-row.json',
 	'long-job-wait-loop.json',
 	'files-to-video.json',

@@ -1,6 +1,7 @@
 // The workflow of the MCP cases: the MCP example (MCP Server Trigger + three GPT.GE tools) as a
 // user imports it, with Generate's Tool Wait shortened so that its first answer says "not ready
 // yet" (the stand-in's videos take 3 s) and the client goes on with Get Task, as a model would.
+// Its trigger takes Bearer Auth with the credential it names; the cases import that credential.
 const { example } = require('./builders');
 
 const MCP_EXAMPLE = 'mcp-server-gpt-ge-tools.json';
@@ -14,7 +15,4 @@ function mcpWorkflow() {
 	return workflow;
 }
 
-/** The trigger's path: the production URL is /mcp/<path>. */
-const mcpPathOf = (workflow) => workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger').parameters.path;
-
-module.exports = { MCP_WORKFLOW_ID, GENERATE_TOOL_WAIT_SECONDS, mcpWorkflow, mcpPathOf };
+module.exports = { MCP_WORKFLOW_ID, GENERATE_TOOL_WAIT_SECONDS, mcpWorkflow };
