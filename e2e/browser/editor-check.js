@@ -117,11 +117,11 @@
 // browser plumbing they use (puppeteer, the node creator, the NDV, the canvas, the credential
 // dialog), expected.js what a user must see.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { ACTIONS, WRONG_TOKEN_SAYS } = require('./expected');
 const { sleep } = require('./helpers/page');
 const { openSession } = require('./helpers/session');
+const { runStandalone } = require('./helpers/standalone');
 const { credentialDialog } = require('./steps/credential');
 const { toolConnectors } = require('./steps/tools');
 const { binaryFileInputs, existingTaskIdOption, subtitleOnCanvas, voiceSourceFields, waitForCompletionFields } = require('./steps/generate');
@@ -198,25 +198,4 @@ async function runSteps(session) {
 
 module.exports = { checkEditor };
 
-if (require.main === module) {
-	const [baseUrl, screenshotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-editor-check-'))] = process.argv.slice(2);
-	if (!baseUrl) {
-		console.error('usage: node e2e/browser/editor-check.js http://localhost:PORT [screenshotsDir]');
-		process.exit(2);
-	}
-	const owner = {
-		email: process.env.GPTGE_E2E_OWNER_EMAIL ?? 'owner@example.com',
-		password: process.env.GPTGE_E2E_OWNER_PASSWORD ?? 'EditorCheck1',
-		firstName: 'Editor',
-		lastName: 'Check',
-	};
-	const log = process.env.GPTGE_E2E_VERBOSE ? (line) => console.error(line) : undefined;
-	const api = process.env.GPTGE_API_URL ? { baseUrl: process.env.GPTGE_API_URL, token: process.env.GPTGE_API_TOKEN ?? '' } : undefined;
-	checkEditor({ baseUrl, screenshotsDir, owner, log, api }).then(
-		(summary) => console.log(JSON.stringify(summary, null, 2)),
-		(error) => {
-			console.error(error.message);
-			process.exit(1);
-		},
-	);
-}
+if (require.main === module) runStandalone(__filename, checkEditor);

@@ -40,7 +40,6 @@
 // Standalone: node e2e/browser/examples-check.js http://localhost:5678 [screenshotsDir]
 //   (owner as for editor-check.js; GPTGE_API_URL + GPTGE_API_TOKEN give `api`).
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 const { VIEWPORTS } = require('./examples-expected');
 const { n8nVersion, signIn } = require('./helpers/page');
@@ -48,6 +47,7 @@ const { openSession } = require('./helpers/session');
 const { agentChat } = require('./steps/agent-chat');
 const { escapeProbe, examplesLayout } = require('./steps/examples');
 const { voiceSourceSwitches } = require('./steps/voice-switch');
+const { runStandalone } = require('./helpers/standalone');
 
 const AGENT_EXAMPLE = 'agent-chat-with-gpt-ge-tools.json';
 
@@ -104,24 +104,8 @@ async function checkExamples({ baseUrl, screenshotsDir, owner, examplesDir, api,
 module.exports = { checkExamples };
 
 if (require.main === module) {
-	const [baseUrl, screenshotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gptge-examples-check-'))] = process.argv.slice(2);
-	if (!baseUrl) {
-		console.error('usage: node e2e/browser/examples-check.js http://localhost:PORT [screenshotsDir]');
-		process.exit(2);
-	}
-	const owner = {
-		email: process.env.GPTGE_E2E_OWNER_EMAIL ?? 'owner@example.com',
-		password: process.env.GPTGE_E2E_OWNER_PASSWORD ?? 'EditorCheck1',
-		firstName: 'Editor',
-		lastName: 'Check',
-	};
-	const log = process.env.GPTGE_E2E_VERBOSE ? (line) => console.error(line) : undefined;
-	const api = process.env.GPTGE_API_URL ? { baseUrl: process.env.GPTGE_API_URL, token: process.env.GPTGE_API_TOKEN ?? '' } : undefined;
-	checkExamples({ baseUrl, screenshotsDir, owner, log, api, examplesDir: path.join(__dirname, '../../examples') }).then(
-		(summary) => console.log(JSON.stringify({ ...summary, examples: Object.keys(summary.examples) }, null, 2)),
-		(error) => {
-			console.error(error.message);
-			process.exit(1);
-		},
-	);
+	runStandalone(__filename, checkExamples, {
+		extra: { examplesDir: path.join(__dirname, '../../examples') },
+		shown: (summary) => ({ ...summary, examples: Object.keys(summary.examples) }),
+	});
 }
