@@ -53,15 +53,12 @@ function readOutputPanel(page) {
 				};
 			});
 		const table = [...panel.querySelectorAll('table')].find((element) => element.offsetParent !== null);
-		return {
-			modes,
-			table: table
-				? {
-						headers: [...table.querySelectorAll('thead th')].map(text),
-						rows: [...table.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map(text)),
-					}
-				: null,
-		};
+		if (!table) return { modes, table: null };
+		// n8n ends every row with an empty filler column (no header text, empty cells): not a column of the data.
+		const headers = [...table.querySelectorAll('thead th')].map(text);
+		const columns = headers.map((header, index) => index).filter((index) => headers[index] !== '');
+		const rows = [...table.querySelectorAll('tbody tr')].map((row) => [...row.querySelectorAll('td')].map(text));
+		return { modes, table: { headers: columns.map((index) => headers[index]), rows: rows.map((cells) => columns.map((index) => cells[index])) } };
 	});
 }
 
