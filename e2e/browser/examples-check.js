@@ -27,15 +27,22 @@
 // right-hand buttons) meets a node (with its name and subtitle) or a note; every link in a note
 // is one the author wrote (a Markdown link or a URL with a scheme), not "GPT.GE" linkified. A
 // probe note proves "GPT\.GE" renders without a link. Then Voice Source switches keep the
-// example's expressions (VOICE_SWITCHES in examples-expected.js, in copies), and the agent
-// example answers both AGENT_PROMPTS in its chat panel with a video URL, one task each.
+// example's expressions (VOICE_SWITCHES in examples-expected.js, in copies); with `api`, a copy
+// of "one video per spreadsheet row" run with "Execute workflow" shows its "Results table" output
+// on the Table view with the columns RESULTS_TABLE lists, left to right (row, name, status,
+// videoUrl, taskId), one row per spreadsheet row, each video done; and the agent example answers
+// both AGENT_PROMPTS in its chat panel with a video URL, one task each.
 //
 // Resolves with the summary { n8nVersion, examples: { [file]: { name, id, viewports: { [WxH]: {
 // zoom, notes: [{ name, fontPx: { min, body }, overflow, filled, links, linksNotWritten, box }],
 // overlaps, overlays, nodes, failures, screenshot } } } }, escapeProbe, voiceSwitches,
-// agentChat: { prompts: [{ name, prompt, answer, creates, screenshot }] }, screenshots, seconds,
-// failures }. Rejects with one Error listing every failed expectation; error.summary holds the
-// summary. Each run leaves its copies (workflows) in that n8n.
+// resultsTable: { file, node, copyId, runSeconds (Execute workflow until the node's success mark),
+// modes: [{ value, label, selected }] (the output panel's display modes), view (the selected
+// modes' values), headers (the table's column headers, left to right), rows ([[cell text]]),
+// ranScreenshot, screenshot (the opened panel), seconds }, agentChat: { prompts: [{ name, prompt,
+// answer, creates, screenshot }] }, screenshots, seconds, failures }. Rejects with one Error
+// listing every failed expectation; error.summary holds the summary. Each run leaves its copies
+// (workflows) in that n8n.
 //
 // Standalone: node e2e/browser/examples-check.js http://localhost:5678 [screenshotsDir]
 //   (owner as for editor-check.js; GPTGE_API_URL + GPTGE_API_TOKEN give `api`).
@@ -46,6 +53,7 @@ const { n8nVersion, signIn } = require('./helpers/page');
 const { openSession } = require('./helpers/session');
 const { agentChat } = require('./steps/agent-chat');
 const { escapeProbe, examplesLayout } = require('./steps/examples');
+const { resultsTable } = require('./steps/results-table');
 const { voiceSourceSwitches } = require('./steps/voice-switch');
 const { runStandalone } = require('./helpers/standalone');
 
@@ -79,6 +87,8 @@ async function checkExamples({ baseUrl, screenshotsDir, owner, examplesDir, api,
 			await examplesLayout(session, examples, viewports);
 			await escapeProbe(session);
 			await voiceSourceSwitches(session, examples);
+			// Its run needs the "GPT.GE account" credential on a GPT.GE API (the stand-in).
+			if (api) await resultsTable(session, examples);
 			const agent = examples.find((example) => example.file === AGENT_EXAMPLE);
 			if (agent && api && apiRequests) await agentChat(session, agent.workflow, { api, apiRequests });
 		}

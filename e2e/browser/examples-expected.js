@@ -117,7 +117,19 @@ const AGENT_PROMPTS = [
 ];
 const VIDEO_ANSWER = /^Your video is ready: (https?:\/\/\S+?)[ .]/;
 
+// The results table (issue 29, point 3): after "Execute workflow", the node's output panel opens on
+// the Table view with the row's own columns first, one row per spreadsheet row, each video done.
+const RESULTS_TABLE = {
+	file: 'one-video-per-row.json',
+	node: 'Results table',
+	view: 'table', // the display mode n8n's radio buttons show selected (radio-button-<value>)
+	columns: ['row', 'name', 'status', 'videoUrl', 'taskId'],
+	names: ['Anna', 'Bo', 'Cy'],
+	status: 'succeeded',
+	videoUrl: /-wm\.mp4$/, // the stand-in's watermarked video (…/videos/<task>-wm.mp4)
+};
+
 // The note that proves the escape: "GPT\.GE" must render as text, "GPT.GE" shows what linkify does.
 const ESCAPE_PROBE = 'Escaped: GPT\\.GE account.\n\nPlain: GPT.GE account.';
 
-module.exports = { VIEWPORTS, judgeLayout, authoredLink, VOICE_SWITCHES, AGENT_PROMPTS, VIDEO_ANSWER, ESCAPE_PROBE };
+module.exports = { VIEWPORTS, judgeLayout, authoredLink, VOICE_SWITCHES, AGENT_PROMPTS, VIDEO_ANSWER, RESULTS_TABLE, ESCAPE_PROBE };

@@ -166,7 +166,7 @@ async function editorCheck(n8n, standIn, baseUrl, check) {
 
 /** The examples as a newcomer opens them in the editor (e2e/browser/examples-check.js, issue 29). */
 async function examplesCheck(n8n, standIn, baseUrl, check) {
-	await check('examples in the editor (headless Chromium, 1440×900 and 1280×800 at n8n\'s zoom-to-fit): every note fits (no code block scrolls sideways) and reads at ≥ 10 px (≥ 9 px at 1280×800); n8n\'s own buttons cover no node or note; only links the author wrote are links (GPT\\.GE renders unlinked); switching Voice Source keeps the example\'s expressions; the agent example\'s chat answers both prompts (a text in a GPT.GE voice, an audio URL) with a video URL, one task each', async () => {
+	await check('examples in the editor (headless Chromium, 1440×900 and 1280×800 at n8n\'s zoom-to-fit): every note fits (no code block scrolls sideways) and reads at ≥ 10 px (≥ 9 px at 1280×800); n8n\'s own buttons cover no node or note; only links the author wrote are links (GPT\\.GE renders unlinked); switching Voice Source keeps the example\'s expressions; after "Execute workflow", "Results table" opens on the Table view with row, name, status, videoUrl, taskId left to right; the agent example\'s chat answers both prompts (a text in a GPT.GE voice, an audio URL) with a video URL, one task each', async () => {
 		const { checkExamples } = require(EXAMPLES_CHECK);
 		const screenshotsDir = path.join(n8n.artifacts, 'examples-screenshots');
 		const summaryFile = path.join(n8n.artifacts, 'examples-check.json');
