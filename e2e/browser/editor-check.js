@@ -116,11 +116,9 @@
 // Layout: this file runs the steps in order; steps/ holds them (what is checked), helpers/ the
 // browser plumbing they use (puppeteer, the node creator, the NDV, the canvas, the credential
 // dialog), expected.js what a user must see.
-const fs = require('node:fs');
-const path = require('node:path');
 const { ACTIONS, WRONG_TOKEN_SAYS } = require('./expected');
 const { sleep } = require('./helpers/page');
-const { openSession } = require('./helpers/session');
+const { closeSession, openSession } = require('./helpers/session');
 const { runStandalone } = require('./helpers/standalone');
 const { credentialDialog } = require('./steps/credential');
 const { toolConnectors } = require('./steps/tools');
@@ -138,15 +136,12 @@ async function checkEditor({ baseUrl, screenshotsDir, owner, log = () => {}, chr
 	const startedAt = Date.now();
 	const base = baseUrl.replace(/\/+$/, '');
 	const session = await openSession({ screenshotsDir, log, chromium, base, owner, actions, api, wrongTokenSays });
-	const { browser, summary, failures } = session;
+	const { summary, failures } = session;
 
 	try {
 		await runSteps(session);
 	} finally {
-		await browser.close().catch(() => {});
-		summary.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
-		summary.failures = failures;
-		fs.writeFileSync(path.join(screenshotsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+		await closeSession(session, startedAt, screenshotsDir);
 	}
 
 	if (failures.length) {

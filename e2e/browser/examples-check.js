@@ -50,7 +50,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { VIEWPORTS } = require('./examples-expected');
 const { n8nVersion, signIn } = require('./helpers/page');
-const { openSession } = require('./helpers/session');
+const { closeSession, openSession } = require('./helpers/session');
 const { agentChat } = require('./steps/agent-chat');
 const { escapeProbe, examplesLayout } = require('./steps/examples');
 const { resultsTable } = require('./steps/results-table');
@@ -93,10 +93,7 @@ async function checkExamples({ baseUrl, screenshotsDir, owner, examplesDir, api,
 			if (agent && api && apiRequests) await agentChat(session, agent.workflow, { api, apiRequests });
 		}
 	} finally {
-		await browser.close().catch(() => {});
-		summary.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
-		summary.failures = failures;
-		fs.writeFileSync(path.join(screenshotsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+		await closeSession(session, startedAt, screenshotsDir);
 	}
 
 	if (failures.length) {

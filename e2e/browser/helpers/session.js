@@ -57,4 +57,12 @@ async function openSession({ screenshotsDir, log, chromium, ...settings }) {
 	return session;
 }
 
-module.exports = { openSession };
+/** Ends a check's session: closes Chromium, stamps the time taken and the failures into the summary, writes summary.json. */
+async function closeSession({ browser, summary, failures }, startedAt, screenshotsDir) {
+	await browser.close().catch(() => {});
+	summary.seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+	summary.failures = failures;
+	fs.writeFileSync(path.join(screenshotsDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+module.exports = { closeSession, openSession };
