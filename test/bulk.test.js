@@ -234,19 +234,20 @@ describe('rate limits just work, with default options', () => {
 		expect(pacerFor('https://api.gpt.ge', 'token-a')).not.toBe(pacerFor('https://other.example', 'token-a'));
 	});
 
-	test('the pacer learns the limit from what it sent in the refused request\'s second, and pauses for Retry-After', () => {
+	test('the pacer learns the limit from what it sent in the refused request\'s second, and pauses until that second has passed', () => {
 		const pacer = new Pacer();
 		const now = Date.now();
-		// As if 20 requests had been let through in the last second.
+		// As if 20 requests had been let through in the last second, the first 950 ms ago, each answered 5 ms later.
 		pacer.sentAt = Array.from({ length: 20 }, (_, index) => now - 950 + index * 45);
-		pacer.rate = 33;
+		for (const at of pacer.sentAt) pacer.accepted(at);
+		pacer.answeredAt = new Map(pacer.sentAt.map((at) => [at, at + 5]));
 
 		pacer.refused(now, 1000);
 
 		expect(pacer.limit).toBe(20);
-		expect(pacer.rate).toBeCloseTo(20 * 0.92);
-		expect(pacer.pausedUntil - now).toBeGreaterThanOrEqual(1000);
-		expect(pacer.pausedUntil - now).toBeLessThanOrEqual(1250);
+		expect(pacer.rate).toBeCloseTo(20 * 0.98);
+		// Until the oldest of them has left the gateway's window: 1,020 ms after its answer came back (it was counted before).
+		expect(pacer.pausedUntil).toBe(now - 945 + 1020);
 		// A 429 for a request sent before the cut is the same event: no second cut.
 		pacer.refused(now - 10, 1000);
 		expect(pacer.limit).toBe(20);

@@ -71,7 +71,7 @@ function retryAfterMs(response: IN8nHttpFullResponse): number | undefined {
 /** Tells the pacer what the API answered to the request it let go. */
 export function noteAnswer({ pacer, permittedAt }: Ticket, response: IN8nHttpFullResponse) {
 	if (response.statusCode === 429) pacer.refused(permittedAt, retryAfterMs(response));
-	else pacer.accepted();
+	else pacer.accepted(permittedAt);
 }
 
 /** An answer that is not a success, as the policy sees it. */

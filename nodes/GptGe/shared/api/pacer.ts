@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
 import { sleep } from 'n8n-workflow';
+import {
+	afterAccepted,
+	afterRefused,
+	countedBefore,
+	intervalOf,
+	startPace,
+	WINDOW_MS,
+	windowFreesAt,
+	withMaximum,
+	type Pace,
+} from './pace';
 import type { Priority } from './policy';
 
 /*
- * Spaces out the requests to one GPT.GE account so a bulk run stays under the gateway's rate
- * limit without being told what it is. One pacer per base URL and token, shared by every item
- * and every run in this process. It learns the limit from the answers: it starts modestly and
- * doubles its rate every second while nothing is refused. On a 429 it takes as the limit what
- * it sent in the second before the refused request (what the gateway counted), pauses for
- * Retry-After (with jitter, so several workers behind one limit do not return in step), goes on
- * just below the limit and probes upwards slowly. A 429 soon after the last one means the
- * estimate was wrong (a longer window, other clients): the rate is then cut much harder.
+ * Spaces out the requests to one GPT.GE account so a bulk run stays at the gateway's rate limit
+ * without being told what it is. One pacer per base URL and token, shared by every item and every
+ * run in this process. What it decides (how fast, what a 429 teaches, how long to pause) is
+ * pace.ts's; here are the queue and the clock.
  *
  * The credential's Rate Limit caps the account's pacer: it describes the account, so it holds for
  * every workflow. A node's Options → Max Requests per Second caps that node alone: a pacer of
@@ -18,28 +25,17 @@ import type { Priority } from './policy';
  * another workflow's pace.
  */
 
-/** Requests per second before anything is known about the limit. */
-const START_RATE = 20;
-const MIN_RATE = 0.2;
-/** After a 429: this share of the learnt limit, and after a 429 soon after another one. */
-const BACKOFF = 0.92;
-const HARD_BACKOFF = 0.8;
-/** Within this time of the last cut, another 429 calls for the hard back-off. */
-const REPEAT_WINDOW_MS = 5_000;
-/** The rate goes back to this share of the learnt limit quickly, then probes. */
-const RECOVERED = 0.96;
-/** Probing: the share of the limit added per second, plus how far above the limit it already is. */
-const PROBE_SHARE_PER_SECOND = 0.001;
-/** Pause after a 429 without Retry-After. */
-const DEFAULT_PAUSE_MS = 1000;
 /** Longest single nap of the dispatcher, so a cancelled or expired waiter leaves promptly. */
 const MAX_NAP_MS = 200;
-
+/** How often the waiters are looked over for passed deadlines (the first in line at every permit). */
+const SWEEP_MS = 100;
 
 interface Waiter {
 	priority: Priority;
 	deadline: number;
 	signal?: AbortSignal;
+	/** Granted, refused or cancelled: skipped when it comes up. */
+	done: boolean;
 	grant: (permittedAt: number) => void;
 	refuse: (reason: Error) => void;
 }
@@ -50,38 +46,70 @@ export class DeadlineReached extends Error {
 	}
 }
 
+/** Waiters in arrival order; taken from the front without moving the rest. */
+class Line {
+	private items: Waiter[] = [];
+
+	private head = 0;
+
+	push(waiter: Waiter) {
+		this.items.push(waiter);
+	}
+
+	/** The first waiter not yet done, or undefined. */
+	first(): Waiter | undefined {
+		while (this.head < this.items.length && this.items[this.head].done) this.head += 1;
+		if (this.head > 1024 && this.head * 2 > this.items.length) {
+			this.items = this.items.slice(this.head);
+			this.head = 0;
+		}
+		return this.items[this.head];
+	}
+
+	*waiting(): Generator<Waiter> {
+		for (let index = this.head; index < this.items.length; index++) if (!this.items[index].done) yield this.items[index];
+	}
+}
+
 export class Pacer {
-	/** Permits per second now. */
-	rate: number;
-
-	/** The rate the API accepted when it last refused one: what was learnt about the limit. */
-	limit: number | undefined;
-
-	private maximum: number | undefined;
+	/** How fast, and what was learnt about the limit (pace.ts). */
+	pace: Pace;
 
 	private nextPermitAt = 0;
 
 	private pausedUntil = 0;
 
-	/** When the rate was last cut: 429s for requests permitted before it are one event. */
-	private cutAt = 0;
-
-	/** Permit times of the last second's requests, and of those the API refused. */
+	/** Permit times of the last second's requests, and of those the API refused (oldest first). */
 	private sentAt: number[] = [];
 
 	private refusedAt: number[] = [];
 
-	private waiters: Waiter[] = [];
+	/** When the answers to those permits came back, by permit time (the last second's). */
+	private answeredAt = new Map<number, number>();
+
+	/** Normal requests go before every waiting status check, in arrival order otherwise. */
+	private lines: Record<Priority, Line> = { normal: new Line(), background: new Line() };
 
 	private dispatching = false;
+
+	private sweptAt = 0;
 
 	/** `upstream`: the pacer every permit of this one must also get (a node's cap before its account's). */
 	constructor(
 		maximum?: number,
 		readonly upstream?: Pacer,
 	) {
-		this.maximum = maximum;
-		this.rate = maximum ?? START_RATE;
+		this.pace = startPace(maximum);
+	}
+
+	/** Permits per second now. */
+	get rate(): number {
+		return this.pace.rate;
+	}
+
+	/** What the last 429 taught about the limit (this process's share of it). */
+	get limit(): number | undefined {
+		return this.pace.limit;
 	}
 
 	/**
@@ -91,69 +119,57 @@ export class Pacer {
 	async permit(priority: Priority, signal?: AbortSignal, deadline = Infinity): Promise<number> {
 		if (signal?.aborted) throw signal.reason;
 		return await new Promise<number>((resolve, reject) => {
-			const onAbort = () => {
-				this.waiters = this.waiters.filter((candidate) => candidate !== waiter);
-				reject(signal?.reason);
+			const onAbort = () => waiter.refuse(signal?.reason);
+			const settle = () => {
+				waiter.done = true;
+				signal?.removeEventListener('abort', onAbort);
 			};
 			const waiter: Waiter = {
 				priority,
 				deadline,
 				signal,
+				done: false,
 				grant: (permittedAt) => {
-					signal?.removeEventListener('abort', onAbort);
+					settle();
 					resolve(permittedAt);
 				},
 				refuse: (reason) => {
-					signal?.removeEventListener('abort', onAbort);
+					settle();
 					reject(reason);
 				},
 			};
 			signal?.addEventListener('abort', onAbort, { once: true });
-			// Normal requests go before every waiting status check, in arrival order otherwise.
-			const firstBackground = this.waiters.findIndex((candidate) => candidate.priority === 'background');
-			if (priority === 'normal' && firstBackground >= 0) this.waiters.splice(firstBackground, 0, waiter);
-			else this.waiters.push(waiter);
+			this.lines[priority].push(waiter);
 			void this.dispatch();
 		});
 	}
 
 	/** The known limit (the credential's Rate Limit, or a node's cap), or undefined to learn it. */
 	setMaximum(maximum: number | undefined) {
-		if (maximum === this.maximum) return;
-		this.maximum = maximum;
-		this.rate = maximum ?? Math.min(this.rate, this.limit ?? START_RATE);
+		this.pace = withMaximum(this.pace, maximum);
 	}
 
-	/** The API answered a request with something other than 429. */
-	accepted() {
-		if (this.limit === undefined) {
-			// Nothing refused yet: one more per accepted request doubles the rate every second.
-			this.rate += 1;
-		} else if (this.rate < this.limit * RECOVERED) {
-			this.rate += this.limit / 50;
-		} else {
-			const above = Math.max(0, this.rate / this.limit - 1);
-			this.rate += ((PROBE_SHARE_PER_SECOND + above) * this.limit) / this.rate;
-		}
-		if (this.maximum !== undefined) this.rate = Math.min(this.rate, this.maximum);
+	/** The API answered the request let go at `permittedAt` with something other than 429. */
+	accepted(permittedAt: number) {
+		const now = Date.now();
+		if (!this.answeredAt.has(permittedAt)) this.answeredAt.set(permittedAt, now);
+		this.pace = afterAccepted(this.pace, now);
 	}
 
 	/** The API answered a request sent at `permittedAt` with 429, and Retry-After if it said. */
-	refused(permittedAt: number, retryAfterMs = DEFAULT_PAUSE_MS) {
+	refused(permittedAt: number, retryAfterMs?: number) {
 		const now = Date.now();
-		const jitter = 1 + Math.random() * 0.15;
-		this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs * jitter);
+		const { counted, oldestAt } = countedBefore(this.sentAt, this.refusedAt, permittedAt);
+		const oldestAnsweredAt = oldestAt === undefined ? undefined : this.answeredAt.get(oldestAt);
+		const { pace, pausedUntil } = afterRefused(this.pace, { now, permittedAt, retryAfterMs, counted, oldestAnsweredAt });
 		this.refusedAt.push(permittedAt);
-		// Requests already on their way when the rate was cut tell nothing new.
-		if (permittedAt < this.cutAt) return;
-		const repeated = now - this.cutAt < REPEAT_WINDOW_MS;
-		this.cutAt = now;
-		// A little over a second: requests reach the gateway a few ms after their permit.
-		const inWindow = (at: number) => at > permittedAt - 1020 && at < permittedAt;
-		const counted = this.sentAt.filter(inWindow).length - this.refusedAt.filter(inWindow).length;
-		const estimate = counted > 0 ? Math.min(counted, this.rate) : this.rate;
-		this.limit = Math.max(MIN_RATE, repeated ? estimate * HARD_BACKOFF : estimate);
-		this.rate = Math.max(MIN_RATE, this.limit * BACKOFF);
+		this.pace = pace;
+		this.pausedUntil = Math.max(this.pausedUntil, pausedUntil);
+	}
+
+	/** The next waiter: normal ones first. */
+	private next(): Waiter | undefined {
+		return this.lines.normal.first() ?? this.lines.background.first();
 	}
 
 	/** Hands out permits one interval apart, in priority order, while anyone waits. */
@@ -161,19 +177,20 @@ export class Pacer {
 		if (this.dispatching) return;
 		this.dispatching = true;
 		try {
-			while (this.waiters.length) {
+			for (let waiter = this.next(); waiter; waiter = this.next()) {
 				const now = Date.now();
-				this.dropExpired(now);
-				if (!this.waiters.length) break;
-				const due = Math.max(this.nextPermitAt, this.pausedUntil);
+				if (waiter.deadline <= now || now - this.sweptAt >= SWEEP_MS) {
+					this.refuseExpired(now);
+					continue;
+				}
+				const due = Math.max(this.nextPermitAt, this.pausedUntil, windowFreesAt(this.sentAt, this.pace));
 				if (due > now) {
 					await sleep(Math.min(due - now, MAX_NAP_MS));
 					continue;
 				}
-				const capped = this.maximum !== undefined && this.rate >= this.maximum;
-				// At the user's limit: a little slack, since requests reach the gateway with some jitter.
-				const interval = (1000 / this.rate) * (capped ? 1.03 : 1);
-				const waiter = this.waiters.shift() as Waiter;
+				const interval = intervalOf(this.pace);
+				const capped = this.pace.maximum !== undefined && this.pace.rate >= this.pace.maximum;
+				waiter.done = true; // taken: a cancel from now on is the upstream's or the caller's to see
 				let permittedAt = now;
 				if (this.upstream) {
 					try {
@@ -183,12 +200,11 @@ export class Pacer {
 						continue;
 					}
 				}
-				// Keep the schedule when a nap overslept a little (never at the user's limit), but never
-				// send two at once: a burst can tip a one-second window over the limit.
-				this.nextPermitAt = Math.max(this.nextPermitAt, permittedAt - (capped ? 0 : interval / 4)) + interval;
-				this.sentAt.push(permittedAt);
-				while (this.sentAt[0] < permittedAt - 1100) this.sentAt.shift();
-				while (this.refusedAt.length && this.refusedAt[0] < permittedAt - 1100) this.refusedAt.shift();
+				// Keep the schedule when a nap overslept (never at the user's limit), by up to half an
+				// interval: a busy event loop wakes late, and two at once can tip a window over the limit.
+				// Measured from when it was due: a pause or the window rule is no lateness to make up.
+				this.nextPermitAt = Math.max(due, permittedAt - (capped ? 0 : interval / 2)) + interval;
+				this.noteSent(permittedAt);
 				waiter.grant(permittedAt);
 			}
 		} finally {
@@ -196,11 +212,23 @@ export class Pacer {
 		}
 	}
 
-	private dropExpired(now: number) {
-		const expired = this.waiters.filter((waiter) => waiter.deadline <= now);
-		if (!expired.length) return;
-		this.waiters = this.waiters.filter((waiter) => waiter.deadline > now);
-		for (const waiter of expired) waiter.refuse(new DeadlineReached());
+	/** Keeps the permit times a 429 may ask about: the last second's. */
+	private noteSent(permittedAt: number) {
+		this.sentAt.push(permittedAt);
+		const horizon = permittedAt - WINDOW_MS - 100;
+		let old = 0;
+		while (old < this.sentAt.length && this.sentAt[old] < horizon) this.answeredAt.delete(this.sentAt[old++]);
+		if (old) this.sentAt.splice(0, old);
+		old = 0;
+		while (old < this.refusedAt.length && this.refusedAt[old] < horizon) old += 1;
+		if (old) this.refusedAt.splice(0, old);
+	}
+
+	private refuseExpired(now: number) {
+		this.sweptAt = now;
+		for (const line of Object.values(this.lines)) {
+			for (const waiter of line.waiting()) if (waiter.deadline <= now) waiter.refuse(new DeadlineReached());
+		}
 	}
 }
 
