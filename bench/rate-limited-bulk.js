@@ -6,6 +6,7 @@
 //   npm run bench:bulk                       all cases, 1,000 rows
 //   BENCH_ROWS=200 npm run bench:bulk        fewer rows
 //   BENCH_CASES=limit-20,limit-50 npm run bench:bulk
+//   BENCH_BATCH=1 npm run bench:bulk         with n8n's Batching option: 1 item per batch, 1 ms apart
 //
 // The cases "two-workers-limit-20" and "three-workers-limit-20" run the rows as queue-mode
 // workers would: a process each, each with its own pacer, behind one limit they must share by way
@@ -42,12 +43,17 @@ const cases = {
 /** Worker processes start this long before the run, so each has loaded n8n-core when it starts. */
 const WORKER_START_MS = 5000;
 
+/** n8n's Batching option when BENCH_BATCH is set: its loop over the items then yields every N items. */
+const batchingOption = () =>
+	process.env.BENCH_BATCH ? { requestOptions: { batching: { batch: { batchSize: Number(process.env.BENCH_BATCH), batchInterval: 1 } } } } : {};
+
 /** Runs `count` rows through the node against an API at `baseUrl`; what came out. */
 async function runRows(count, credentials, wait, first = 0) {
 	const { runNode } = require('../test/helpers/engine');
 	return await runNode({
-		// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait.
-		parameters: generateEachRow({ waitForCompletion: wait }),
+		// Default options: no batching, no Max Requests per Second, default poll interval and Max Wait;
+		// BENCH_BATCH=N: n8n's Request Options → Batching, N items per batch, 1 ms apart.
+		parameters: generateEachRow({ waitForCompletion: wait, ...batchingOption() }),
 		items: sheetRows(count, first),
 		credentials,
 		continueOnFail: true, // count failed rows instead of stopping at the first
@@ -134,7 +140,7 @@ async function runCase(name) {
 function print(result) {
 	const pct = (share) => `${(share * 100).toFixed(1)} %`;
 	const ok = (good) => (good ? 'ok' : 'MISSED');
-	console.log(`\n${result.name}: ${result.rows} rows`);
+	console.log(`\n${result.name}: ${result.rows} rows${process.env.BENCH_BATCH ? `, Batching ${process.env.BENCH_BATCH} item(s) per batch, 1 ms apart` : ''}`);
 	console.log(`  tasks created          ${result.created}   ${ok(result.created === result.rows)}`);
 	console.log(`  duplicate creates      ${result.duplicates}   ${ok(result.duplicates === 0)}`);
 	console.log(`  failed rows            ${result.failed}   ${ok(result.failed === result.expectedFailed)} (tasks made to fail ${result.expectedFailed})`);

@@ -100,6 +100,8 @@ async function assertRetryResumes(standIn, workflowId, run) {
 	const { posts, created, duplicateCreates, answered } = seen();
 	const refused = posts.filter((post) => post.status === 400);
 	assert.equal(refused.length, 1, 'one create answered 400');
+	// The 5th create to arrive, usually item 4's: the pacer lets them go in item order, but
+	// requests a few ms apart need not arrive in it (a queue-mode worker once swapped two).
 	const refusedRow = rowOfPhoto(workflowId, refused[0].body.avatar_url);
 	assert.equal(created, RETRY_ROWS, 'exactly 10 videos created');
 	assert.equal(posts.length, RETRY_ROWS + 1, '11 creates POSTed: 10 in the failed try, the refused row again in the retry');
@@ -110,7 +112,6 @@ async function assertRetryResumes(standIn, workflowId, run) {
 	const flags = byRow.map((item) => [item.json.resumed, item.json.resumedAfterRetry]);
 	const expected = byRow.map((_, row) => (row === refusedRow ? [false, undefined] : [true, true]));
 	assert.deepEqual(flags, expected, `9 rows resumed after the retry, row ${refusedRow} (the refused one) created by it`);
-	assert.equal(refusedRow, FIFTH_CREATE, `the 5th create was the 5th row's (item ${FIFTH_CREATE})`);
 	note(`first execution: ${posts.length} creates POSTed (statuses ${posts.map((post) => post.status).join(' ')}), ${created} created; item ${refusedRow} answered 400 then created by the retry, the other 9 resumed`);
 	return byRow.map((item) => item.json.taskId);
 }
@@ -143,7 +144,6 @@ async function retryCases(n8n, standIn, check) {
 		const failed = posts.filter((post) => post.status === 500);
 		assert.equal(failed.length, 1, 'one create answered 500');
 		const failedRow = rowOfPhoto(workflowId, failed[0].body.avatar_url);
-		assert.equal(failedRow, FIFTH_CREATE, `the 5th create was the 5th row's (item ${FIFTH_CREATE})`);
 		assert.equal(posts.length, RETRY_ROWS, '10 creates POSTed: none sent again');
 		assert.equal(created, RETRY_ROWS - 1, '9 videos created');
 		assert.equal(answered(500), 1);
