@@ -146,10 +146,12 @@ export function windowFreesAt(sentAt: readonly number[], pace: Pace): number {
 	return sentAt.length < allowed ? 0 : sentAt[sentAt.length - allowed] + WINDOW_MS;
 }
 
+/** Sending at the known limit (the credential's Rate Limit, a node's cap). */
+export const atMaximum = (pace: Pace): boolean => pace.maximum !== undefined && pace.rate >= pace.maximum;
+
 /** Milliseconds between two permits. */
 export function intervalOf(pace: Pace): number {
-	const atMaximum = pace.maximum !== undefined && pace.rate >= pace.maximum;
-	return (1000 / pace.rate) * (atMaximum ? CAPPED_SLACK : 1);
+	return (1000 / pace.rate) * (atMaximum(pace) ? CAPPED_SLACK : 1);
 }
 
 /**

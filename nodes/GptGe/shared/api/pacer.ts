@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 import {
 	afterAccepted,
 	afterRefused,
+	atMaximum,
 	countedBefore,
 	intervalOf,
 	startPace,
@@ -189,7 +190,7 @@ export class Pacer {
 					continue;
 				}
 				const interval = intervalOf(this.pace);
-				const capped = this.pace.maximum !== undefined && this.pace.rate >= this.pace.maximum;
+				const capped = atMaximum(this.pace);
 				waiter.done = true; // taken: a cancel from now on is the upstream's or the caller's to see
 				let permittedAt = now;
 				if (this.upstream) {
