@@ -239,7 +239,6 @@ describe('rate limits just work, with default options', () => {
 		const now = Date.now();
 		// As if 20 requests had been let through in the last second, the first 950 ms ago, each answered 5 ms later.
 		pacer.sentAt = Array.from({ length: 20 }, (_, index) => now - 950 + index * 45);
-		for (const at of pacer.sentAt) pacer.accepted(at);
 		pacer.answeredAt = new Map(pacer.sentAt.map((at) => [at, at + 5]));
 
 		pacer.refused(now, 1000);
