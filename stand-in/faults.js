@@ -253,4 +253,4 @@ function sleep(state, ms) {
 	});
 }
 
-module.exports = { FAULTS, clearFaults, faultsAt, prepareFaults, setFault };
+module.exports = { FAULTS, clearFaults, faultsAt, prepareFaults, rateLimitRetryAfter, setFault };
