@@ -10,7 +10,8 @@
 //
 // The cases "two-workers-limit-20" and "three-workers-limit-20" run the rows as queue-mode
 // workers would: a process each, each with its own pacer, behind one limit they must share by way
-// of the 429s they see. "wait-10k-limit-100" is issue 30's big case: 10,000 rows waiting for 3 s
+// of the 429s they see ("three-workers-rate-limit-6.6": each told its share, the credential's Rate
+// Limit). "wait-10k-limit-100" is issue 30's big case: 10,000 rows waiting for 3 s
 // videos at 100 req/s, 5 % of status checks failing and 3 % of the tasks (rows 0-2 of every 100).
 //
 // Per case: tasks created, duplicate creates, failed rows, wall time, the floor (what the limit
@@ -37,6 +38,8 @@ const cases = {
 	'wait-limit-20-faults-5%': { rate: 20, wait: true, videoSeconds: 60, faultRate: 0.05 },
 	'two-workers-limit-20': { rate: 20, workers: 2 },
 	'three-workers-limit-20': { rate: 20, workers: 3, rows: 900 },
+	// The same with what docs/large-runs.md advises: the credential's Rate Limit, 20 ÷ 3 workers.
+	'three-workers-rate-limit-6.6': { rate: 20, workers: 3, rows: 900, rateLimit: 6.6 },
 	// Its node runs in a process of its own, so its peak RSS is the node's, not the stand-in's too.
 	'wait-10k-limit-100': { rate: 100, wait: true, videoSeconds: 3, faultRate: 0.05, failingTasks: true, rows: 10000, ownProcess: true },
 };
@@ -65,7 +68,7 @@ const runOwnChild = (env) => runChild(__filename, env);
 
 async function runCase(name) {
 	const { startStandIn } = require('../stand-in/server');
-	const { rate, wait = false, videoSeconds = 1, faultRate = 0, workers = 1, failingTasks = false, ownProcess = false } = cases[name];
+	const { rate, wait = false, videoSeconds = 1, faultRate = 0, workers = 1, failingTasks = false, ownProcess = false, rateLimit } = cases[name];
 	// Workers take equal shares: the rows rounded up to a multiple of them.
 	const rows = Math.ceil(rowsOf(name) / workers) * workers;
 	const standIn = await startStandIn({
@@ -76,7 +79,7 @@ async function runCase(name) {
 		...(failingTasks ? { failWhen: failsByRow } : {}),
 	});
 	try {
-		const credentials = { apiToken: standIn.token, baseUrl: standIn.url };
+		const credentials = { apiToken: standIn.token, baseUrl: standIn.url, ...(rateLimit ? { rateLimit } : {}) };
 		// The run starts with n8n-core loaded, as in a running n8n (or queue-mode worker): in this
 		// process now, in worker processes at an agreed time once each has loaded it.
 		require('../test/helpers/engine');

@@ -133,6 +133,10 @@ describe('what the gateway counted, the interval, a new maximum', () => {
 		['probing between two whole numbers a window: the lower one (6 at 6.5 a second)', seven, pace({ rate: 6.5, limit: 6, cutAt: NOW - 5000 }), NOW - 750 + 1020],
 		// 6.85 a second: 6.99 in 1,020 ms, within the slack of 7.
 		['probing just under a whole number: that number (7 at 6.85 a second)', seven, pace({ rate: 6.85, limit: 6, cutAt: NOW - 5000 }), NOW - 900 + 1020],
+		// A queue-mode worker with the credential's Rate Limit 6.6 (20 ÷ 3): the window rule would
+		// hold it at 6 a window (5.9 a second) for good; at its maximum the interval keeps it under it.
+		['probed back up to the known maximum: the interval alone (6.6 a second)', seven, pace({ rate: 6.6, maximum: 6.6, limit: 6, cutAt: NOW - 20_000 }), 0],
+		['on the way up to it: the window rule', seven, pace({ rate: 6.5, maximum: 6.6, limit: 6, cutAt: NOW - 20_000 }), NOW - 750 + 1020],
 	])('window rule: %s', (_rule, sentAt, current, expected) => {
 		expect(windowFreesAt(sentAt, current)).toBe(expected);
 	});

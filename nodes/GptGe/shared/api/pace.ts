@@ -137,9 +137,11 @@ export function afterRefused(pace: Pace, refusal: Refusal): { pace: Pace; paused
  * one. After a ramp or a burst the gateway's window holds more requests at its end than the rate
  * spaces out, and frees them in that order; and workers sharing a limit stay within it only if
  * each window holds a whole number of each one's requests, not 6 in one and 7 in the next.
+ * Back at the known maximum, the interval alone, as before any cut: it keeps under the maximum,
+ * and a whole number would hold a fractional one (a Rate Limit of 20 ÷ 3 workers) at 6 for good.
  */
 export function windowFreesAt(sentAt: readonly number[], pace: Pace): number {
-	if (!pace.cutAt) return 0;
+	if (!pace.cutAt || atMaximum(pace)) return 0;
 	// Up to the learnt limit, the limit; probing above it, what the rate lets go in a window.
 	const perWindow = pace.limit !== undefined && pace.rate <= pace.limit ? pace.limit : (pace.rate * WINDOW_MS) / 1000;
 	const allowed = Math.max(1, Math.floor(perWindow + WHOLE_SLACK));
