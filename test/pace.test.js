@@ -82,9 +82,15 @@ describe('the pace after a 429, and the pause', () => {
 			{ pace: pace({ rate: 7.84, limit: 8, cutAt: NOW }), pausedUntil: NOW + 2000 },
 		],
 		[
-			// The pause above ended 940 ms before its Retry-After: a 429 for a request let go in that time disproves it.
-			'a pause ends early only once: a 429 for a request let go before that pause\'s Retry-After ended: all of Retry-After from then on',
+			// The pause above ended 940 ms before its Retry-After: a 429 for a request let go in that time disproves it,
+			// or a stall of the event loop sent requests together; once may be either.
+			'a 429 for a request let go before a shortened pause\'s Retry-After ended: counted, the pause still ends early',
 			pace({ rate: 19.6, limit: 20, cutAt: NOW - 100, earlyUntil: NOW + 900 }), refusal({ counted: 19 }),
+			{ pace: pace({ rate: 19 * 0.98, limit: 19, cutAt: NOW, earlyUntil: NOW + 1000, disproofs: 1 }), pausedUntil: NOW + 60 },
+		],
+		[
+			'twice in a row: all of Retry-After from then on',
+			pace({ rate: 19.6, limit: 20, cutAt: NOW - 100, earlyUntil: NOW + 900, disproofs: 1 }), refusal({ counted: 19 }),
 			{ pace: pace({ rate: 19 * 0.98, limit: 19, cutAt: NOW, wholePauses: true }), pausedUntil: NOW + 1000 },
 		],
 		[
@@ -93,8 +99,8 @@ describe('the pace after a 429, and the pause', () => {
 			{ pace: pace({ rate: 19.6, limit: 20, cutAt: NOW, wholePauses: true }), pausedUntil: NOW + 1000 },
 		],
 		[
-			'a 429 for a request let go after the shortened pause\'s Retry-After: the early end stood, it may end early again',
-			pace({ rate: 19.6, limit: 20, cutAt: NOW - 5000, earlyUntil: NOW - 4000 }), refusal(),
+			'a 429 for a request let go after the shortened pause\'s Retry-After: the early end stood, it may end early again; no disproof in a row',
+			pace({ rate: 19.6, limit: 20, cutAt: NOW - 5000, earlyUntil: NOW - 4000, disproofs: 1 }), refusal(),
 			{ pace: pace({ rate: 19.6, limit: 20, cutAt: NOW, earlyUntil: NOW + 1000 }), pausedUntil: NOW + 60 },
 		],
 		[

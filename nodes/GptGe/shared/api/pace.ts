@@ -15,8 +15,10 @@
  * every step up of one of them refuses a request of someone's. The pause after a 429 lasts until
  * the oldest request this process had in the window leaves it, never longer than Retry-After, as
  * long as the gateway bears that model out: a 429 for a request let go in such a shortened pause
- * (before its Retry-After would have ended) says the gateway does not count that way (a fixed
- * window, other clients), and every pause after it lasts all of Retry-After.
+ * (before its Retry-After would have ended), twice in a row, says the gateway does not count that
+ * way, and every pause after it lasts all of Retry-After. Once is not enough: requests granted
+ * before a stall of this process's event loop (a garbage collection) reach the gateway together
+ * after it, and one of them can be refused in any pause.
  */
 
 /** Requests per second before anything is known about the limit. */
@@ -37,6 +39,8 @@ const PROBE_HOLD_MS = 10_000;
 const PROBE_MAX_GROWTH = 0.5;
 /** A little over a second: requests reach the gateway a few ms after their permit. */
 export const WINDOW_MS = 1_020;
+/** Early pauses disproved in a row (see Pace.disproofs) before every pause lasts all of Retry-After. */
+const DISPROOFS_FOR_WHOLE_PAUSES = 2;
 /** Pause after a 429 without Retry-After. */
 const DEFAULT_PAUSE_MS = 1_000;
 /** A rate this close under a whole number of requests a window lets that number go. */
@@ -55,7 +59,9 @@ export interface Pace {
 	cutAt: number;
 	/** The last pause ended before its Retry-After did, which was then: a 429 for a request let go before it disproves the early end. */
 	earlyUntil?: number;
-	/** An early end was disproved: every pause lasts all of Retry-After. */
+	/** Early ends disproved in a row: a 429 for a request let go before `earlyUntil`; one let go after it resets the count. */
+	disproofs?: number;
+	/** Early ends were disproved DISPROOFS_FOR_WHOLE_PAUSES times in a row: every pause lasts all of Retry-After. */
 	wholePauses?: true;
 }
 
@@ -112,7 +118,8 @@ export function afterRefused(pace: Pace, refusal: Refusal): { pace: Pace; paused
 	if (permittedAt < pace.cutAt) return { pace, pausedUntil: 0 };
 	// Nothing of ours in the window: others fill it; a fifth less than we sent is a guess.
 	const limit = Math.max(MIN_RATE, counted > 0 ? counted : pace.rate * NOTHING_COUNTED_CUT);
-	const wholePauses = pace.wholePauses ?? (permittedAt < (pace.earlyUntil ?? 0) || undefined);
+	const disproofs = permittedAt < (pace.earlyUntil ?? 0) ? (pace.disproofs ?? 0) + 1 : 0;
+	const wholePauses = pace.wholePauses ?? (disproofs >= DISPROOFS_FOR_WHOLE_PAUSES || undefined);
 	// Counted when it arrived, which was before its answer came back: a bound a busy event loop
 	// (a request let go, then sent late) cannot push the wrong way.
 	const freesAt = oldestAnsweredAt === undefined ? retryAt : oldestAnsweredAt + WINDOW_MS;
@@ -120,12 +127,13 @@ export function afterRefused(pace: Pace, refusal: Refusal): { pace: Pace; paused
 	const rest: Pace = { ...pace };
 	delete rest.earlyUntil;
 	delete rest.wholePauses;
+	delete rest.disproofs;
 	const next: Pace = {
 		...rest,
 		limit,
 		cutAt: now,
 		...(pausedUntil < retryAt ? { earlyUntil: retryAt } : {}),
-		...(wholePauses ? { wholePauses } : {}),
+		...(wholePauses ? { wholePauses } : disproofs ? { disproofs } : {}),
 	};
 	return { pace: capped(next, limit * (1 - MARGIN)), pausedUntil };
 }
