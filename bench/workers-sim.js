@@ -12,8 +12,8 @@
 //   SIM_STALLS=1 SIM_WORKERS=1 SIM_ROWS=10000 SIM_LIMIT=100  one worker whose event loop stalls now and then
 //   SIM_OTHERS=30 SIM_GATEWAY=fixed ...                      another client sending 30 a second; a fixed window
 //
-// Per seed: wall ÷ floor (floor: all rows ÷ what the other client leaves of the limit) and the share of requests answered 429;
-// then the median and the worst over the seeds. Issue 30's target: ≤ 1.15 in every run, 429s ≤ 2 %.
+// Per seed: wall ÷ floor (floor: all rows ÷ what the other client leaves of the limit) and the
+// share of requests answered 429; then the median and the worst over the seeds. Issue 30's target: ≤ 1.15 in every run, 429s ≤ 2 %.
 const FakeTimers = require('@sinonjs/fake-timers'); // jest's, a dev dependency
 
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
@@ -26,6 +26,9 @@ const TRACE_SEED = process.env.SIM_TRACE ? Number(process.env.SIM_TRACE) : undef
 const MAXIMUM = process.env.SIM_MAXIMUM ? Number(process.env.SIM_MAXIMUM) : undefined;
 /** A worker's first request leaves this long after the agreed start, ± 20 % (n8n-core building its rows). */
 const BUILD_MS = env('SIM_BUILD_MS', 500);
+const STALLS = Boolean(process.env.SIM_STALLS);
+const FIXED_WINDOW = process.env.SIM_GATEWAY === 'fixed';
+const OTHERS = env('SIM_OTHERS', 0);
 
 /**
  * SIM_STALLS=1: the workers' event loop stalls now and then, as a 10,000-row run's did (87 stalls
@@ -34,7 +37,7 @@ const BUILD_MS = env('SIM_BUILD_MS', 500);
  * Returns when the stall around `at` ends, or undefined.
  */
 function stallsOf(random, from) {
-	if (!process.env.SIM_STALLS) return () => undefined;
+	if (!STALLS) return () => undefined;
 	const stalls = [];
 	for (let at = from; at < from + 3_600_000; ) {
 		at += -Math.log(1 - random()) * 2_500;
@@ -63,7 +66,6 @@ function randomOf(seed) {
 async function simulate(seed) {
 	const clock = FakeTimers.install({ now: 1_000_000, toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'], loopLimit: 10_000_000 });
 	const random = randomOf(seed);
-	const stalled = Boolean(process.env.SIM_STALLS);
 	const stallEnd = stallsOf(random, Date.now());
 	// As in Node, a timer waits at least 1 ms (the fake clock would fire one of 0.4 ms at once,
 	// forever); one that comes due while the worker's event loop is stalled fires when it is free.
@@ -79,7 +81,7 @@ async function simulate(seed) {
 		const { rateLimitRetryAfter } = require('../stand-in/faults');
 		const gateway = { settings: { rateLimitPerSecond: LIMIT }, rateWindow: { accepted: [], head: 0 } };
 		/** A request reaches the gateway: 0 when it passes, else the Retry-After seconds. */
-		const countAtGateway = () => (process.env.SIM_GATEWAY === 'fixed' ? fixedWindow(gateway) : rateLimitRetryAfter(gateway));
+		const countAtGateway = () => (FIXED_WINDOW ? fixedWindow(gateway) : rateLimitRetryAfter(gateway));
 		const startedAt = Date.now();
 		const perSecond = [];
 		const refusals = [];
@@ -97,7 +99,7 @@ async function simulate(seed) {
 				await elsewhere(1 + random() * random() * 15);
 				const retryAfterSeconds = countAtGateway();
 				await elsewhere(2 + random() * 6);
-				if (stalled) await after(0); // the worker reads the answer once its event loop is free
+				if (STALLS) await after(0); // the worker reads the answer once its event loop is free
 				if (!retryAfterSeconds) {
 					pacer.accepted(permittedAt);
 					const second = Math.floor((Date.now() - startedAt) / 1000);
@@ -121,12 +123,11 @@ async function simulate(seed) {
 
 		// SIM_OTHERS=n: another client of the same token sends n a second, steadily, until the workers are done.
 		let done = false;
-		const others = Number(process.env.SIM_OTHERS ?? 0);
-		if (others) {
+		if (OTHERS) {
 			const tick = () => {
 				if (done) return;
 				countAtGateway();
-				fakeSetTimeout(tick, 1000 / others);
+				fakeSetTimeout(tick, 1000 / OTHERS);
 			};
 			fakeSetTimeout(tick, 1);
 		}
@@ -135,7 +136,7 @@ async function simulate(seed) {
 		});
 		await clock.runAllAsync();
 		const finishedAfter = await run;
-		const floorMs = ((WORKERS * ROWS) / (LIMIT - Number(process.env.SIM_OTHERS ?? 0))) * 1000;
+		const floorMs = ((WORKERS * ROWS) / (LIMIT - OTHERS)) * 1000;
 		return { seed, ratio: Math.max(...finishedAfter) / floorMs, refusedShare: refused / requests, finishedAfter, perSecond, refusals };
 	} finally {
 		clock.uninstall();

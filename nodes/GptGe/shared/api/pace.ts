@@ -138,6 +138,9 @@ export function afterRefused(pace: Pace, refusal: Refusal): { pace: Pace; paused
 	return { pace: capped(next, limit * (1 - MARGIN)), pausedUntil };
 }
 
+/** Sending at the known limit (the credential's Rate Limit, a node's cap). */
+export const atMaximum = (pace: Pace): boolean => pace.maximum !== undefined && pace.rate >= pace.maximum;
+
 /**
  * After a cut: when the next permit keeps this process's permits (`sentAt`, oldest first) in any
  * WINDOW_MS at a whole number: the learnt limit (in a window 2 % longer than the gateway's, so at
@@ -155,9 +158,6 @@ export function windowFreesAt(sentAt: readonly number[], pace: Pace): number {
 	const allowed = Math.max(1, Math.floor(perWindow + WHOLE_SLACK));
 	return sentAt.length < allowed ? 0 : sentAt[sentAt.length - allowed] + WINDOW_MS;
 }
-
-/** Sending at the known limit (the credential's Rate Limit, a node's cap). */
-export const atMaximum = (pace: Pace): boolean => pace.maximum !== undefined && pace.rate >= pace.maximum;
 
 /** Milliseconds between two permits. */
 export function intervalOf(pace: Pace): number {
