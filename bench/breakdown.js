@@ -16,6 +16,8 @@
 //   grant; extraCheckSlots: how many of them were accepted before the last create arrived (slots
 //   a create could have used).
 // - afterLast: from the last request until the run ended.
+// - perSecond: the accepted requests of each whole second from the first request on (where the
+//   capacity under the limit went: a dip, a pause, the end).
 // - other: wall − floor − (beforeFirst + rampUnused + pauses + underLimit + extraCheckSeconds +
 //   afterLast): what the columns do not explain (negative when they overlap the floor).
 'use strict';
@@ -127,6 +129,7 @@ function breakdown({ requests, startedAt, endedAt, limit, floorSeconds, tailSeco
 		extraCheckSeconds,
 		afterLast,
 		other: wall - floorSeconds - explained,
+		perSecond: accepted,
 	};
 }
 

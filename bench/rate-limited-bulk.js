@@ -7,6 +7,7 @@
 //   BENCH_ROWS=200 npm run bench:bulk        fewer rows
 //   BENCH_CASES=limit-20,limit-50 npm run bench:bulk
 //   BENCH_BATCH=1 npm run bench:bulk         with n8n's Batching option: 1 item per batch, 1 ms apart
+//   BENCH_SECONDS=1 npm run bench:bulk       also the requests the gateway accepted in each second
 //
 // The cases "two-workers-limit-20" and "three-workers-limit-20" run the rows as queue-mode
 // workers would: a process each, each with its own pacer, behind one limit they must share by way
@@ -159,6 +160,7 @@ function print(result) {
 	if (result.lateMs > 0) console.log(`  a worker started late  ${(result.lateMs / 1000).toFixed(1)} s (loading n8n-core took longer than ${WORKER_START_MS / 1000} s)`);
 	console.log('  where the time went:');
 	for (const line of breakdownLines(result.breakdown)) console.log(line);
+	if (process.env.BENCH_SECONDS) console.log(`  accepted per second    ${(result.breakdown.perSecond ?? []).join(' ')}`);
 }
 
 async function main() {

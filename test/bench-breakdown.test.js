@@ -11,6 +11,7 @@ describe('bench breakdown', () => {
 	test('a run at the limit from its first request: the time before it and after the last, nothing else', () => {
 		const result = breakdown({ requests: creates(30, 500, 100), startedAt: 0, endedAt: 3600, limit: 10, floorSeconds: 3 });
 		expect(result).toMatchObject({ wall: 3.6, requests: 30, refused: 0, beforeFirst: 0.5, rampUp: 0, rampUnused: 0, pauses: 0, underLimit: 0 });
+		expect(result.perSecond).toEqual([10, 10, 10]);
 		expect(result.afterLast).toBeCloseTo(0.2);
 		expect(result.ratio).toBeCloseTo(1.2);
 	});

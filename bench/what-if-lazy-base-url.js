@@ -1,0 +1,28 @@
+// What if n8n-core did not evaluate every parameter twice per item? A measurement aid only,
+// preloaded into a benchmark, never part of the node:
+//
+//   NODE_OPTIONS="-r ./bench/what-if-lazy-base-url.js" BENCH_CASES=limit-20,limit-50 npm run bench:bulk
+//
+// n8n-core 2.x's RoutingNode, to learn whether a request's base URL is the node's own, runs
+// resolveBaseUrl for each item: every parameter of the node evaluated again (each expression
+// field twice more a row), though only a field that routes a baseURL can change the answer. This
+// gives the same answer without that when no field routes one (this node's case: its request
+// layer sends to the credential's origin), so a bench shows what the pass costs.
+'use strict';
+
+const path = require('node:path');
+
+const { RoutingNode } = require(path.join(path.dirname(require.resolve('n8n-core')), 'execution-engine/routing-node.js'));
+
+/** Whether a field, or one inside its options, routes a baseURL. */
+const routesBaseUrl = (field) =>
+	Boolean(field?.routing?.request && 'baseURL' in field.routing.request) ||
+	(Array.isArray(field?.options) && field.options.some((option) => routesBaseUrl(option) || (Array.isArray(option.values) && option.values.some(routesBaseUrl))));
+
+const resolveBaseUrl = RoutingNode.prototype.resolveBaseUrl;
+RoutingNode.prototype.resolveBaseUrl = function (itemIndex, runIndex, executeData, thisArgs, keys) {
+	const { description } = this.nodeType;
+	if (description.properties.some(routesBaseUrl)) return resolveBaseUrl.call(this, itemIndex, runIndex, executeData, thisArgs, keys);
+	const baseURL = description.requestDefaults?.baseURL;
+	return baseURL === undefined ? undefined : this.getParameterValue(baseURL, itemIndex, runIndex, executeData, keys, false);
+};
