@@ -14,15 +14,18 @@ const path = require('node:path');
 
 const { RoutingNode } = require(path.join(path.dirname(require.resolve('n8n-core')), 'execution-engine/routing-node.js'));
 
-/** Whether a field, or one inside its options, routes a baseURL. */
+/** Whether a field, or one inside it (a collection's options, a fixed collection's values), routes a baseURL. */
 const routesBaseUrl = (field) =>
-	Boolean(field?.routing?.request && 'baseURL' in field.routing.request) ||
-	(Array.isArray(field?.options) && field.options.some((option) => routesBaseUrl(option) || (Array.isArray(option.values) && option.values.some(routesBaseUrl))));
+	Boolean(field?.routing?.request && 'baseURL' in field.routing.request) || [...(field?.options ?? []), ...(field?.values ?? [])].some(routesBaseUrl);
+
+/** Per node description, looked at once: whether any of its fields routes a baseURL (the pass runs for every item). */
+const anyRoutesBaseUrl = new WeakMap();
 
 const resolveBaseUrl = RoutingNode.prototype.resolveBaseUrl;
 RoutingNode.prototype.resolveBaseUrl = function (itemIndex, runIndex, executeData, thisArgs, keys) {
 	const { description } = this.nodeType;
-	if (description.properties.some(routesBaseUrl)) return resolveBaseUrl.call(this, itemIndex, runIndex, executeData, thisArgs, keys);
+	if (!anyRoutesBaseUrl.has(description)) anyRoutesBaseUrl.set(description, description.properties.some(routesBaseUrl));
+	if (anyRoutesBaseUrl.get(description)) return resolveBaseUrl.call(this, itemIndex, runIndex, executeData, thisArgs, keys);
 	const baseURL = description.requestDefaults?.baseURL;
 	return baseURL === undefined ? undefined : this.getParameterValue(baseURL, itemIndex, runIndex, executeData, keys, false);
 };
